@@ -1,0 +1,110 @@
+"""Runs one tenant's check end to end: secret, client, chain, timeout, and a frozen result.
+
+Whatever happens inside, the caller gets a CheckResult: a crash is `internal_error`, logged
+without local variables, and never stops the other tenants.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Mapping
+from contextlib import AbstractAsyncContextManager
+from typing import Protocol
+
+import structlog
+
+from monitor.checks.categories import Category
+from monitor.checks.chain import ChainOutcome, run_chain
+from monitor.checks.result import CheckResult
+from monitor.checks.verdict import Verdict
+from monitor.config.model import InvalidTenant, TenantConfig
+from monitor.config.secrets import Secret, SecretUnavailable
+from monitor.zendesk.response import Answer
+
+log = structlog.get_logger("monitor.checks")
+
+
+class CountingFetcher(Protocol):
+    request_count: int
+
+    async def get(self, path: str, params: Mapping[str, str] | None = None) -> Answer: ...
+
+
+class FetcherFactory(Protocol):
+    def __call__(
+        self, tenant: TenantConfig, authorization: Secret, /
+    ) -> AbstractAsyncContextManager[CountingFetcher]: ...
+
+
+class Checker:
+    """Checks tenants with clients from `open_fetcher`; `monotonic` measures durations."""
+
+    def __init__(
+        self,
+        open_fetcher: FetcherFactory,
+        *,
+        authorization: Callable[[TenantConfig], Secret],
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._open_fetcher = open_fetcher
+        self._authorization = authorization
+        self._monotonic = monotonic
+
+    async def check(self, tenant: TenantConfig | InvalidTenant) -> CheckResult:
+        if isinstance(tenant, InvalidTenant):
+            detail = "; ".join(f"{p.location}: {p.message}" for p in tenant.problems)
+            return _result(tenant.name, Verdict(Category.CONFIG_INVALID, detail))
+        started = self._monotonic()
+        fetcher: CountingFetcher | None = None
+        try:
+            async with asyncio.timeout(tenant.timeout):
+                try:
+                    authorization = self._authorization(tenant)
+                except SecretUnavailable as exc:
+                    return _result(tenant.name, Verdict(Category.CONFIG_INVALID, str(exc)))
+                async with self._open_fetcher(tenant, authorization) as fetcher:
+                    outcome = await run_chain(
+                        fetcher, expected_email=tenant.auth.email, expect=tenant.expect
+                    )
+        except TimeoutError:
+            outcome = ChainOutcome(
+                Verdict(Category.TIMEOUT, f"the check did not finish within {tenant.timeout:g} s")
+            )
+        except Exception as exc:
+            log.error("check_crashed", tenant=tenant.name, exc_info=exc)
+            outcome = ChainOutcome(
+                Verdict(Category.INTERNAL_ERROR, f"the monitor failed: {type(exc).__name__}")
+            )
+        return _result(
+            tenant.name,
+            outcome.verdict,
+            outcome,
+            duration=self._monotonic() - started,
+            requests=0 if fetcher is None else fetcher.request_count,
+        )
+
+
+def _result(
+    tenant: str,
+    verdict: Verdict,
+    outcome: ChainOutcome | None = None,
+    *,
+    duration: float = 0.0,
+    requests: int = 0,
+) -> CheckResult:
+    outcome = outcome or ChainOutcome(verdict)
+    return CheckResult(
+        tenant=tenant,
+        category=verdict.category,
+        detail=verdict.detail,
+        hint=verdict.hint or verdict.category.action,
+        permissions=tuple(outcome.permissions.items()),
+        warnings=tuple(outcome.warnings),
+        request_id=outcome.request_id,
+        duration_seconds=duration,
+        request_count=requests,
+        retry_after_seconds=verdict.retry_after_seconds,
+        rate_limit=outcome.rate_limit,
+        facts=tuple(sorted(outcome.facts.items())),
+    )

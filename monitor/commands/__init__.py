@@ -1,0 +1,1 @@
+"""One module per CLI subcommand; `monitor.cli` only parses arguments and dispatches."""

@@ -1,0 +1,64 @@
+"""base_url: where the API of one account is reached (a proxy, the simulator, a path prefix)."""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import urlsplit
+
+from monitor.config.fields import Invalid, as_string
+from monitor.config.text import show
+
+API_PATH = "/api/v2"
+
+
+def default_base_url(subdomain: str) -> str:
+    return f"https://{subdomain}.zendesk.com"
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def parse_base_url(value: object) -> str:
+    """The URL without a trailing slash; requests go to {base_url}/api/v2/..."""
+    text = as_string(value)
+    if "@" in text:
+        # Never echo it: the part before "@" may be a password.
+        raise Invalid('must not contain a user name or password ("@"); credentials go in auth')
+    if not text.strip():
+        raise Invalid('is empty; remove it or write a URL like "https://acme.zendesk.com"')
+    if any(char.isspace() for char in text):
+        raise Invalid(f"{show(text)} contains spaces; write {show(''.join(text.split()))}")
+    parts = urlsplit(text)
+    if "://" not in text:
+        raise Invalid(f"{show(text)} is not an absolute URL; write {show('https://' + text)}")
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise Invalid(f"{show(text)} must start with https://")
+    host = parts.hostname
+    if not host:
+        raise Invalid(f"{show(text)} has no host")
+    try:
+        parts.port  # noqa: B018 - parsing the port is the check
+    except ValueError:
+        raise Invalid(f"{show(text)} has an invalid port") from None
+    if "?" in text:
+        raise Invalid(f"{show(text)} has a query (?...); remove it")
+    if "#" in text:
+        raise Invalid(f"{show(text)} has a fragment (#...); remove it")
+    if scheme == "http" and not is_loopback(host):
+        raise Invalid(
+            f"{show(text)} uses plain http; use https (http is allowed only for localhost)"
+        )
+    url = text.rstrip("/")
+    if url.lower().endswith(API_PATH):
+        fixed = url[: -len(API_PATH)]
+        raise Invalid(
+            f"{show(text)} ends with {API_PATH}, which the monitor adds itself; write {show(fixed)}"
+        )
+    return url

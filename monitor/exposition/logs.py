@@ -1,0 +1,59 @@
+"""structlog, configured once: JSON lines (or console), event name under `event`.
+
+Tracebacks are rendered as dicts without local variables: a frame's locals could hold a token.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any, Literal, TextIO
+
+import structlog
+from structlog.tracebacks import ExceptionDictTransformer
+
+LogFormat = Literal["json", "console"]
+LEVELS = ("debug", "info", "warning", "error", "critical")
+
+
+class _FlushingWriter:
+    """Writes each rendered line and flushes it, so a crash or a pipe never loses events."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def msg(self, message: str) -> None:
+        self._stream.write(message + "\n")
+        self._stream.flush()
+
+    log = debug = info = warning = warn = error = critical = exception = fatal = msg
+
+
+class _WriterFactory:
+    def __init__(self, stream: TextIO) -> None:
+        self._writer = _FlushingWriter(stream)
+
+    def __call__(self, *args: Any) -> _FlushingWriter:
+        return self._writer
+
+
+def configure_logging(
+    level: str = "info", *, stream: TextIO | None = None, fmt: LogFormat = "json"
+) -> None:
+    renderer: structlog.typing.Processor
+    if fmt == "console":
+        renderer = structlog.dev.ConsoleRenderer(colors=False)
+    else:
+        renderer = structlog.processors.JSONRenderer()
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.ExceptionRenderer(ExceptionDictTransformer(show_locals=False)),
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
+        logger_factory=_WriterFactory(stream or sys.stdout),
+        cache_logger_on_first_use=False,
+    )

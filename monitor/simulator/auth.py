@@ -1,0 +1,116 @@
+"""Who a request authenticates as, following the API notes (section 1 and 7).
+
+`authenticate` only decides the identity; `denial` turns an identity into the answer Zendesk
+gives for it on a given endpoint (users/me answers some failures differently).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+from aiohttp import web
+
+from monitor.simulator import answers
+from monitor.simulator.state import Answer, TenantState, User
+
+Scheme = Literal["basic", "bearer"]
+
+
+class Outcome(StrEnum):
+    AUTHENTICATED = "authenticated"
+    NO_CREDENTIALS = "no_credentials"  # no (usable) Authorization header
+    # Basic without "/token" is a password attempt: password API auth was removed in 2026.
+    BASIC_WITHOUT_SUFFIX = "basic_without_suffix"
+    CREDENTIAL_REJECTED = "credential_rejected"  # bad/inactive token, access off, unknown email
+    BEARER_REJECTED = "bearer_rejected"  # OAuth: no tokens are simulated yet
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    outcome: Outcome
+    user: User | None = None
+
+
+def scheme_of(authorization: str | None) -> Scheme | None:
+    if not authorization:
+        return None
+    name = authorization.split(" ", 1)[0].lower()
+    if name == "basic":
+        return "basic"
+    if name == "bearer":
+        return "bearer"
+    return None
+
+
+def _basic(tenant: TenantState, credentials: str) -> Identity:
+    try:
+        decoded = base64.b64decode(credentials, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return Identity(Outcome.NO_CREDENTIALS)
+    username, colon, secret = decoded.partition(":")
+    if not colon:
+        return Identity(Outcome.NO_CREDENTIALS)
+    email, suffix, rest = username.rpartition("/token")
+    if not suffix or rest:
+        return Identity(Outcome.BASIC_WITHOUT_SUFFIX)
+    token = tenant.active_token(secret)  # case-sensitive, like Zendesk
+    user = tenant.user_by_email(email)
+    # Tokens belong to the account: any verified user's email works with any active token.
+    if token is None or not tenant.token_access or user is None or not user.verified:
+        return Identity(Outcome.CREDENTIAL_REJECTED)
+    return Identity(Outcome.AUTHENTICATED, user)
+
+
+def _bearer(tenant: TenantState, credentials: str) -> Identity:
+    # Extension point: OAuth access tokens are not simulated yet, so every one is invalid.
+    del tenant, credentials
+    return Identity(Outcome.BEARER_REJECTED)
+
+
+_SCHEMES: dict[Scheme, Callable[[TenantState, str], Identity]] = {
+    "basic": _basic,
+    "bearer": _bearer,
+}
+
+
+def authenticate(tenant: TenantState, authorization: str | None) -> Identity:
+    scheme = scheme_of(authorization)
+    if scheme is None or authorization is None:
+        return Identity(Outcome.NO_CREDENTIALS)
+    return _SCHEMES[scheme](tenant, authorization.split(" ", 1)[-1].strip())
+
+
+def account_answer(tenant: TenantState, user: User) -> Answer:
+    """Public material is silent on suspended and deleted users: the scenario decides."""
+    if not user.active:
+        return tenant.deleted_user_answer
+    if user.suspended:
+        return tenant.suspended_user_answer
+    return Answer.OK
+
+
+def admit(tenant: TenantState, identity: Identity, *, is_me: bool) -> User | web.Response:
+    """The user a request may act as, or the answer for a request that must not get through."""
+    outcome, user = identity.outcome, identity.user
+    if outcome is Outcome.BEARER_REJECTED:
+        return answers.oauth_invalid_token()
+    if outcome is Outcome.AUTHENTICATED and user is not None:
+        answer = account_answer(tenant, user)
+    elif outcome is Outcome.CREDENTIAL_REJECTED:
+        answer = tenant.unauthenticated_me_answer if is_me else Answer.UNAUTHORIZED
+    else:  # no credentials or a password: users/me shows the anonymous user
+        answer = Answer.ANONYMOUS
+    match answer:
+        case Answer.OK if user is not None:
+            return user
+        case Answer.FORBIDDEN:
+            return answers.forbidden()
+        case Answer.ANONYMOUS if is_me:
+            return answers.anonymous_user()
+        case _:
+            return answers.unauthorized()

@@ -1,0 +1,259 @@
+"""The simulator's mutable in-memory world: one `TenantState` per Zendesk account.
+
+Tests change these objects while the simulator runs (directly, through `Simulator` helpers or
+the HTTP control API); every request reads them afresh, so a change shows on the next request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from enum import StrEnum
+from typing import Any
+
+
+class Plan(StrEnum):
+    """Decides how `GET /api/v2/custom_roles` answers (custom roles are Enterprise only)."""
+
+    ENTERPRISE = "enterprise"  # lists the roles
+    PROFESSIONAL = "professional"  # 403 Forbidden envelope (2026 wording)
+    TEAM = "team"  # 404 InvalidEndpoint
+
+
+class Account(StrEnum):
+    """What stands at the tenant's address. Only `active` reaches the API."""
+
+    ACTIVE = "active"
+    MISSING_JSON_404 = "missing_json_404"  # 404 {"error":{"title":"No help desk at ..."}}
+    MISSING_TEXT_404 = "missing_text_404"  # 404 text/plain
+    CLOSED_REDIRECT = "closed_redirect"  # 301 to the other listener's help-center-closed page
+
+
+class Answer(StrEnum):
+    """How a credential is answered when public material does not say (suspended, deleted...)."""
+
+    OK = "ok"  # authenticates; the user JSON shows the state (suspended: true / active: false)
+    UNAUTHORIZED = "unauthorized"  # 401 {"error":"Couldn't authenticate you"}
+    FORBIDDEN = "forbidden"  # 403 {"error":{"title":"Forbidden","message":...}}
+    ANONYMOUS = "anonymous"  # users/me: 200 anonymous user; other endpoints: 401
+
+
+class FaultKind(StrEnum):
+    RATE_LIMITED = "rate_limited"  # 429 text/plain + Retry-After
+    UNAVAILABLE = "unavailable"  # 503, Retry-After when retry_after is set
+    SERVER_ERROR = "server_error"  # 500
+    SLOW = "slow"  # wait `seconds`, then answer normally
+    HTML = "html"  # 200 text/html page
+    MALFORMED_JSON = "malformed_json"  # 200 application/json that does not parse
+    ANONYMOUS = "anonymous"  # 200 anonymous user, whatever the path
+    RESET = "reset"  # abort the TCP connection, no HTTP answer
+    REDIRECT = "redirect"  # 302 (or `status`) to the other listener
+    STATUS = "status"  # any `status` with `body` / `content_type` / `headers`
+
+
+@dataclass(slots=True)
+class Token:
+    id: int
+    token: str
+    active: bool = True
+
+    def __repr__(self) -> str:
+        # Token values must never reach a log line, even through a tenant's repr.
+        return f"Token(id={self.id!r}, token=<secret>, active={self.active!r})"
+
+
+@dataclass(slots=True)
+class User:
+    id: int
+    email: str
+    name: str = "Integration"
+    role: str = "agent"  # "end-user" | "agent" | "admin"
+    role_type: int | None = 0
+    custom_role_id: int | None = None
+    ticket_restriction: str | None = None
+    # None: derived like Zendesk does (true for end users and for agents with a restriction).
+    restricted_agent: bool | None = None
+    only_private_comments: bool = False
+    suspended: bool = False
+    active: bool = True
+    verified: bool = True
+    moderator: bool = False
+    default_group_id: int | None = None
+    # Zendesk updates it on sign-in and on every API-token request; so does the simulator.
+    last_login_at: str | None = None
+    created_at: str = "2024-01-01T00:00:00Z"
+    updated_at: str = "2024-01-01T00:00:00Z"
+    time_zone: str = "UTC"
+    locale: str = "en-US"
+    organization_id: int | None = None
+    shared: bool = False
+    shared_agent: bool = False
+    chat_only: bool = False
+    two_factor_auth_enabled: bool | None = None
+    report_csv: bool = False
+
+    @property
+    def is_restricted(self) -> bool:
+        if self.restricted_agent is not None:
+            return self.restricted_agent
+        return self.role == "end-user" or self.ticket_restriction is not None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in ("agent", "admin")
+
+
+@dataclass(slots=True)
+class CustomRole:
+    id: int
+    name: str
+    role_type: int = 0
+    description: str = ""
+    configuration: dict[str, Any] = field(default_factory=dict)
+    created_at: str = "2024-01-01T00:00:00Z"
+    updated_at: str = "2024-01-01T00:00:00Z"
+
+
+@dataclass(slots=True)
+class Group:
+    id: int
+    name: str
+    is_public: bool = True
+    description: str = ""
+    default: bool = False
+    deleted: bool = False
+    created_at: str = "2024-01-01T00:00:00Z"
+    updated_at: str = "2024-01-01T00:00:00Z"
+
+
+@dataclass(slots=True)
+class Membership:
+    id: int
+    user_id: int
+    group_id: int
+    default: bool = False
+    created_at: str = "2024-01-01T00:00:00Z"
+    updated_at: str = "2024-01-01T00:00:00Z"
+
+
+@dataclass(slots=True)
+class Fault:
+    """A scripted misbehaviour, checked before normal handling.
+
+    `path` None matches every request to the tenant; otherwise the exact path after the tenant
+    prefix, without `.json`. `times` None means always; a number counts down to zero. `every`
+    N applies it to the 1st, (N+1)th, ... matching request only, so an answer can flap.
+    """
+
+    kind: FaultKind
+    path: str | None = None
+    times: int | None = None
+    every: int = 1
+    retry_after: int | None = None
+    seconds: float = 0.0
+    status: int | None = None
+    body: str | dict[str, Any] | list[Any] = ""  # a mapping or list is sent as JSON
+    content_type: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    seen: int = 0  # matching requests so far, for `every`
+
+    def take(self, path: str) -> bool:
+        """Whether this fault answers a request for `path`; counts the request if it matches."""
+        if self.path not in (None, path) or self.times == 0:
+            return False
+        turn = self.seen
+        self.seen += 1
+        if turn % self.every:
+            return False
+        if self.times is not None:
+            self.times -= 1
+        return True
+
+
+@dataclass(slots=True)
+class TenantState:
+    plan: Plan = Plan.ENTERPRISE
+    account: Account = Account.ACTIVE
+    token_access: bool = True
+    tokens: list[Token] = field(default_factory=list)
+    users: list[User] = field(default_factory=list)
+    custom_roles: list[CustomRole] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+    memberships: list[Membership] = field(default_factory=list)
+    suspended_user_answer: Answer = Answer.OK
+    deleted_user_answer: Answer = Answer.OK
+    unauthenticated_me_answer: Answer = Answer.UNAUTHORIZED
+    rate_limit: int = 700
+    faults: list[Fault] = field(default_factory=list)
+
+    def clone(self) -> TenantState:
+        """An independent copy (much faster than copy.deepcopy for 10k tenants)."""
+        return replace(
+            self,
+            tokens=[replace(t) for t in self.tokens],
+            users=[replace(u) for u in self.users],
+            custom_roles=[
+                replace(r, configuration=dict(r.configuration)) for r in self.custom_roles
+            ],
+            groups=[replace(g) for g in self.groups],
+            memberships=[replace(m) for m in self.memberships],
+            faults=[replace(f, headers=dict(f.headers)) for f in self.faults],
+        )
+
+    # Lookups scan one tenant's short lists: cost is independent of the number of tenants,
+    # and a test that edits a list in place is never served from a stale index.
+    def active_token(self, value: str) -> Token | None:
+        return next((t for t in self.tokens if t.active and t.token == value), None)
+
+    def user_by_email(self, email: str) -> User | None:
+        wanted = email.casefold()
+        return next((u for u in self.users if u.email.casefold() == wanted), None)
+
+    def user_by_id(self, user_id: int) -> User | None:
+        return next((u for u in self.users if u.id == user_id), None)
+
+    def group_by_id(self, group_id: int) -> Group | None:
+        return next((g for g in self.groups if g.id == group_id), None)
+
+    def role_by_id(self, role_id: int) -> CustomRole | None:
+        return next((r for r in self.custom_roles if r.id == role_id), None)
+
+
+TENANT_FIELDS = frozenset(f.name for f in fields(TenantState))
+
+
+@dataclass(slots=True)
+class RateWindow:
+    """Requests counted in one fixed one-minute window."""
+
+    window: int = -1
+    count: int = 0
+
+
+class SimulatorState:
+    """All tenants by name plus the per-tenant rate counters; every lookup is a dict access."""
+
+    def __init__(self, tenants: dict[str, TenantState]) -> None:
+        self.tenants = tenants
+        self.rate_windows: dict[str, RateWindow] = {}
+
+    def __getitem__(self, name: str) -> TenantState:
+        return self.tenants[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.tenants
+
+    def get(self, name: str) -> TenantState | None:
+        return self.tenants.get(name)
+
+    def set(self, name: str, tenant: TenantState) -> None:
+        self.tenants[name] = tenant
+
+    def remove(self, name: str) -> None:
+        del self.tenants[name]
+        self.rate_windows.pop(name, None)
+
+    def rate_window(self, name: str) -> RateWindow:
+        window = self.rate_windows.get(name)
+        if window is None:
+            window = self.rate_windows[name] = RateWindow()
+        return window

@@ -1,0 +1,29 @@
+"""Session-wide guards: the canary token is in the environment and in no test's output."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator
+
+import pytest
+
+from tests.canary import CANARY_ENV, CANARY_TOKEN, leaks
+
+os.environ[CANARY_ENV] = CANARY_TOKEN
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, None]:
+    """Fails any test phase whose captured output or failure text shows the canary."""
+    outcome = yield
+    report = outcome.get_result()
+    texts = [content for _, content in report.sections]
+    if report.longrepr is not None:
+        texts.append(str(report.longrepr))
+    leaked = [name for (name, content) in report.sections if leaks(content)]
+    if any(leaks(text) for text in texts):
+        report.outcome = "failed"
+        where = ", ".join(leaked) or "the failure text"
+        report.longrepr = f"the canary token appeared in {where} of {item.nodeid}"

@@ -1,0 +1,194 @@
+"""The HTTP boundary over real loopback sockets: answers, failures, redirects, TLS."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import socket
+import ssl
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+import pytest
+import trustme
+
+from monitor.config.secrets import Secret
+from monitor.zendesk.client import ZendeskClient, basic_token_authorization
+from monitor.zendesk.response import ApiResponse, FailureKind, TransportFailure
+from monitor.zendesk.tls import shared_ssl_context
+
+CANARY = "canary-client-7d1e"
+
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+
+
+@dataclass
+class Seen:
+    requests: list[bytes] = field(default_factory=list)
+
+
+@asynccontextmanager
+async def serve(handler: Handler, ssl_context: ssl.SSLContext | None = None) -> AsyncIterator[int]:
+    server = await asyncio.start_server(handler, "127.0.0.1", 0, ssl=ssl_context)
+    try:
+        yield server.sockets[0].getsockname()[1]
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+def answering(seen: Seen, status: str, headers: dict[str, str], body: bytes = b"") -> Handler:
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        seen.requests.append(await reader.readuntil(b"\r\n\r\n"))
+        lines = [f"HTTP/1.1 {status}", f"Content-Length: {len(body)}", "Connection: close"]
+        lines += [f"{k}: {v}" for k, v in headers.items()]
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        await writer.drain()
+        writer.close()
+
+    return handle
+
+
+def client(
+    port: int, *, scheme: str = "http", timeout: float = 5.0, context: ssl.SSLContext | None = None
+) -> ZendeskClient:
+    return ZendeskClient(
+        f"{scheme}://127.0.0.1:{port}/prefix",
+        basic_token_authorization("fusion@acme.test", Secret(CANARY)),
+        ssl_context=context or shared_ssl_context(),
+        timeout=timeout,
+    )
+
+
+def test_basic_authorization_is_email_slash_token() -> None:
+    header = basic_token_authorization("a@b.test", Secret("t0k")).reveal()
+    assert header == "Basic " + base64.b64encode(b"a@b.test/token:t0k").decode()
+    assert repr(basic_token_authorization("a@b.test", Secret("t0k"))) == "<secret>"
+
+
+async def test_get_keeps_prefix_and_reads_headers() -> None:
+    seen = Seen()
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "X-Zendesk-Request-Id": "req-42",
+        "X-Rate-Limit": "700",
+        "X-Rate-Limit-Remaining": "699",
+        "Set-Cookie": "dropped=1",
+    }
+    async with (
+        serve(answering(seen, "200 OK", headers, b'{"user": {"id": 1}}')) as port,
+        client(port) as c,
+    ):
+        answer = await c.get("/api/v2/users/me", {"include": "groups"})
+        assert c.request_count == 1
+    assert isinstance(answer, ApiResponse)
+    assert answer.status == 200
+    assert answer.json_body() == {"user": {"id": 1}}
+    assert answer.request_id == "req-42"
+    assert (answer.rate_limit, answer.rate_limit_remaining) == (700, 699)
+    assert "set-cookie" not in answer.headers
+    request = seen.requests[0].decode()
+    assert request.startswith("GET /prefix/api/v2/users/me?include=groups HTTP/1.1")
+    assert "authorization: basic " in request.lower()
+
+
+async def test_redirect_is_an_answer_not_followed() -> None:
+    seen_here, seen_there = Seen(), Seen()
+    async with serve(answering(seen_there, "200 OK", {})) as other:
+        location = {"Location": f"http://127.0.0.1:{other}/app/help-center-closed"}
+        async with serve(answering(seen_here, "302 Found", location)) as port, client(port) as c:
+            answer = await c.get("/api/v2/users/me")
+    assert isinstance(answer, ApiResponse)
+    assert answer.status == 302
+    assert answer.location == location["Location"]
+    assert seen_there.requests == []
+
+
+async def test_connection_refused_is_a_network_failure() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    async with client(port) as c:
+        answer = await c.get("/api/v2/users/me")
+    assert answer == TransportFailure(FailureKind.NETWORK, "connection refused")
+
+
+async def test_reset_without_answer_is_a_network_failure() -> None:
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.transport.abort()
+
+    async with serve(hang_up) as port, client(port) as c:
+        answer = await c.get("/api/v2/users/me")
+    assert isinstance(answer, TransportFailure)
+    assert answer.kind is FailureKind.NETWORK
+    assert CANARY not in answer.detail
+
+
+async def test_no_answer_in_time_is_a_timeout() -> None:
+    release = asyncio.Event()
+
+    async def stall(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await release.wait()
+        writer.close()
+
+    async with serve(stall) as port, client(port, timeout=0.05) as c:
+        answer = await c.get("/api/v2/users/me")
+        release.set()
+    assert isinstance(answer, TransportFailure)
+    assert answer.kind is FailureKind.TIMEOUT
+
+
+@pytest.fixture(scope="module")
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+def server_context(ca: trustme.CA, host: str) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert(host).configure_cert(context)
+    return context
+
+
+async def test_untrusted_certificate_is_a_network_failure(ca: trustme.CA) -> None:
+    seen = Seen()
+    context = server_context(ca, "127.0.0.1")
+    async with (
+        serve(answering(seen, "200 OK", {}), context) as port,
+        client(port, scheme="https") as c,
+    ):
+        answer = await c.get("/api/v2/users/me")
+    assert isinstance(answer, TransportFailure)
+    assert answer.kind is FailureKind.NETWORK
+    assert answer.detail.startswith("TLS certificate verification failed")
+
+
+async def test_hostname_mismatch_is_a_network_failure(ca: trustme.CA) -> None:
+    """A subdomain written as "acme.zendesk.com" meets a certificate for another name."""
+    trusting = ssl.create_default_context()
+    ca.configure_trust(trusting)
+    seen = Seen()
+    context = server_context(ca, "acme.zendesk.com")
+    async with (
+        serve(answering(seen, "200 OK", {}), context) as port,
+        client(port, scheme="https", context=trusting) as c,
+    ):
+        answer = await c.get("/api/v2/users/me")
+    assert isinstance(answer, TransportFailure)
+    assert "TLS certificate verification failed" in answer.detail
+    assert "mismatch" in answer.detail.lower() or "match" in answer.detail.lower()
+
+
+async def test_trusted_certificate_answers(ca: trustme.CA) -> None:
+    trusting = ssl.create_default_context()
+    ca.configure_trust(trusting)
+    seen = Seen()
+    context = server_context(ca, "127.0.0.1")
+    async with (
+        serve(answering(seen, "200 OK", {}, b"ok"), context) as port,
+        client(port, scheme="https", context=trusting) as c,
+    ):
+        answer = await c.get("/api/v2/users/me")
+    assert isinstance(answer, ApiResponse)
+    assert answer.text == "ok"
