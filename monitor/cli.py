@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import monitor.simulator.command as simulate_command
 from monitor import __version__
 from monitor.commands.check import run_check
+from monitor.commands.demo import run_demo
 from monitor.config.load import load
 from monitor.config.validate import validate
 from monitor.exposition.logs import LEVELS, configure_logging
@@ -58,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     simulate = commands.add_parser("simulate", help="run the built-in Zendesk simulator")
     simulate_command.add_arguments(simulate)
+
+    commands.add_parser("demo", help="check the built-in simulator's tenants once")
     return parser
 
 
@@ -74,6 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(args.log_level, stream=sys.stderr)
     if args.command == "simulate":
         return simulate_command.run(args)
+    if args.command == "demo":
+        return run_demo()
     path = _config_path(args)
     if path is None:
         return EXIT_USAGE

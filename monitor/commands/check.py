@@ -21,9 +21,9 @@ EXIT_TRANSIENT = 3
 
 def select(config: Config, names: Sequence[str]) -> list[TenantConfig | InvalidTenant] | str:
     """The tenants to check, in config order; an error message for an unknown name."""
-    everyone: list[TenantConfig | InvalidTenant] = [*config.tenants, *config.invalid_tenants]
+    everyone = config.entries
     if not names:
-        return sorted(everyone, key=lambda t: config.names.index(t.name))
+        return everyone
     by_name = {t.name: t for t in everyone}
     unknown = [n for n in names if n not in by_name]
     if unknown:

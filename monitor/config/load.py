@@ -185,7 +185,7 @@ def _with_lines(outcome: ParseOutcome, lines: LineMap) -> ParseOutcome:
     config: Config | None = outcome.config
     if config is not None:
         invalid = tuple(
-            InvalidTenant(t.name, located(t.problems), t.interval) for t in config.invalid_tenants
+            dataclasses.replace(t, problems=located(t.problems)) for t in config.invalid_tenants
         )
         config = dataclasses.replace(config, invalid_tenants=invalid)
     return ParseOutcome(config, located(outcome.file_problems), located(outcome.tenant_problems))

@@ -60,6 +60,7 @@ class TenantConfig:
     expect: Expect
     interval: float
     timeout: float
+    position: int = 0  # index in the file's tenant list
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,7 @@ class InvalidTenant:
     name: str
     problems: tuple[Problem, ...]
     interval: float = 60.0
+    position: int = 0  # index in the file's tenant list
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +80,13 @@ class Config:
     invalid_tenants: tuple[InvalidTenant, ...] = ()
 
     @property
+    def entries(self) -> list[TenantConfig | InvalidTenant]:
+        """Every tenant, valid or not, in the order of the file."""
+        return sorted([*self.tenants, *self.invalid_tenants], key=lambda t: t.position)
+
+    @property
     def names(self) -> list[str]:
-        return [t.name for t in self.tenants] + [t.name for t in self.invalid_tenants]
+        return [t.name for t in self.entries]
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from monitor.config import paths
@@ -160,9 +160,13 @@ def _outcome(
             continue
         found = by_tenant.get(entry.index, [])
         if found or entry.body is None:
-            invalid.append(InvalidTenant(entry.name, tuple(found), entry.interval or interval))
+            invalid.append(
+                InvalidTenant(
+                    entry.name, tuple(found), entry.interval or interval, position=entry.index
+                )
+            )
         else:
-            valid.append(entry.body.named(entry.name))
+            valid.append(replace(entry.body.named(entry.name), position=entry.index))
     config = Config(
         defaults=Defaults(interval=interval, timeout=timeout, ca_file=defaults.ca_file),
         tenants=tuple(valid),

@@ -1,7 +1,10 @@
 """Who a request authenticates as, following the API notes (section 1 and 7).
 
-`authenticate` only decides the identity; `denial` turns an identity into the answer Zendesk
-gives for it on a given endpoint (users/me answers some failures differently).
+`authenticate` only decides the identity; `admit` turns it into the user a request acts as,
+or into the answer Zendesk gives instead (users/me answers some failures differently).
+
+Bearer (OAuth) tokens: add them to `TenantState` and make `_bearer` look them up; `admit`
+already answers a rejected one with the OAuth `invalid_token` 401.
 """
 
 from __future__ import annotations
@@ -85,7 +88,7 @@ def authenticate(tenant: TenantState, authorization: str | None) -> Identity:
     return _SCHEMES[scheme](tenant, authorization.split(" ", 1)[-1].strip())
 
 
-def account_answer(tenant: TenantState, user: User) -> Answer:
+def user_state_answer(tenant: TenantState, user: User) -> Answer:
     """Public material is silent on suspended and deleted users: the scenario decides."""
     if not user.active:
         return tenant.deleted_user_answer
@@ -100,7 +103,7 @@ def admit(tenant: TenantState, identity: Identity, *, is_me: bool) -> User | web
     if outcome is Outcome.BEARER_REJECTED:
         return answers.oauth_invalid_token()
     if outcome is Outcome.AUTHENTICATED and user is not None:
-        answer = account_answer(tenant, user)
+        answer = user_state_answer(tenant, user)
     elif outcome is Outcome.CREDENTIAL_REJECTED:
         answer = tenant.unauthenticated_me_answer if is_me else Answer.UNAUTHORIZED
     else:  # no credentials or a password: users/me shows the anonymous user

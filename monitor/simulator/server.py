@@ -77,6 +77,9 @@ def _url_host(host: str) -> str:
 class Simulator:
     """`async with Simulator(scenario) as sim:` serves until the block ends.
 
+    No scenario: the built-in one. `port`/`other_port` 0 pick free ports; `ssl_context` serves
+    HTTPS on both listeners; `clock` (monotonic seconds) drives the rate-limit windows.
+
     `sim.state` holds the live, mutable tenants: change them (or use the helpers below, or
     the control API) and the next request sees the change.
     """

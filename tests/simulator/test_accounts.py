@@ -6,7 +6,7 @@ import httpx
 
 from monitor.simulator import SimulatorThread
 
-from .conftest import basic, get
+from .support import basic, get
 
 
 def test_unknown_tenant_is_no_help_desk(sim: SimulatorThread, client: httpx.Client) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from monitor.simulator import SimulatorThread
 
-from .conftest import COULDNT_AUTHENTICATE, EMAIL, OLD_TOKEN, TOKEN, basic, get, password
+from .support import COULDNT_AUTHENTICATE, EMAIL, OLD_TOKEN, TOKEN, basic, get, password
 
 ME = "/api/v2/users/me"
 GROUPS = "/api/v2/groups"

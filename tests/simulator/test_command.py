@@ -15,7 +15,7 @@ import pytest
 
 from monitor.simulator.command import add_arguments, parse_listen, run
 
-from .conftest import basic
+from .support import basic
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "scenario.yaml"
 

@@ -9,7 +9,7 @@ import pytest
 
 from monitor.simulator import ScenarioError, SimulatorThread, TenantState, Token, User
 
-from .conftest import TOKEN, basic, get
+from .support import TOKEN, basic, get
 
 ME = "/api/v2/users/me"
 

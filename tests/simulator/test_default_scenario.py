@@ -10,7 +10,7 @@ import pytest
 
 from monitor.simulator import SimulatorThread, default_scenario
 
-from .conftest import COULDNT_AUTHENTICATE, basic
+from .support import COULDNT_AUTHENTICATE, basic
 
 ME = "/api/v2/users/me"
 

@@ -11,7 +11,7 @@ import pytest
 
 from monitor.simulator import SimulatorThread
 
-from .conftest import basic, get
+from .support import basic, get
 
 # Every field of the users JSON format table in the API notes, section 1.
 USER_FIELDS = {

@@ -9,7 +9,7 @@ import pytest
 
 from monitor.simulator import Fault, FaultKind, Simulator, SimulatorThread, parse_scenario
 
-from .conftest import basic, get, scenario_mapping
+from .support import basic, get, scenario_mapping
 
 ME = "/api/v2/users/me"
 

@@ -6,7 +6,7 @@ import httpx
 
 from monitor.simulator import RequestRecord, SimulatorThread
 
-from .conftest import OLD_TOKEN, TOKEN, basic, get, password
+from .support import OLD_TOKEN, TOKEN, basic, get, password
 
 
 def test_records_describe_each_request(sim: SimulatorThread, client: httpx.Client) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from monitor.simulator import Scenario, Simulator, SimulatorThread, parse_fault, parse_scenario
 
-from .conftest import basic, scenario_mapping
+from .support import basic, scenario_mapping
 
 ME = "/api/v2/users/me"
 
