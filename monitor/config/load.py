@@ -11,7 +11,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from monitor.config import paths
-from monitor.config.model import Config, InvalidTenant, ParseOutcome, Problem
+from monitor.config.model import Config, ParseOutcome, Problem
 from monitor.config.parse import parse_with
 from monitor.config.text import show
 

@@ -75,6 +75,7 @@ _TOKEN_KEYS: dict[str, v.Check] = {"id": v.integer, "token": v.name, "active": v
 _USER_KEYS: dict[str, v.Check] = {
     "id": v.integer,
     "email": v.name,
+    "secondary_emails": v.names,
     "name": v.name,
     "role": v.choice("end-user", "agent", "admin"),
     "role_type": v.optional(v.choice(0, 1, 2, 3, 4, 5)),

@@ -64,7 +64,10 @@ class Token:
 @dataclass(slots=True)
 class User:
     id: int
-    email: str
+    email: str  # the primary identity: what users/me shows
+    # Other email identities of the same user: they authenticate as this user too, which is how
+    # a credential configured with an old address ends up authenticated as somebody else's email.
+    secondary_emails: list[str] = field(default_factory=list)
     name: str = "Integration"
     role: str = "agent"  # "end-user" | "agent" | "admin"
     role_type: int | None = 0
@@ -190,7 +193,7 @@ class TenantState:
         return replace(
             self,
             tokens=[replace(t) for t in self.tokens],
-            users=[replace(u) for u in self.users],
+            users=[replace(u, secondary_emails=list(u.secondary_emails)) for u in self.users],
             custom_roles=[
                 replace(r, configuration=dict(r.configuration)) for r in self.custom_roles
             ],
@@ -206,7 +209,15 @@ class TenantState:
 
     def user_by_email(self, email: str) -> User | None:
         wanted = email.casefold()
-        return next((u for u in self.users if u.email.casefold() == wanted), None)
+        return next(
+            (
+                u
+                for u in self.users
+                if u.email.casefold() == wanted
+                or any(e.casefold() == wanted for e in u.secondary_emails)
+            ),
+            None,
+        )
 
     def user_by_id(self, user_id: int) -> User | None:
         return next((u for u in self.users if u.id == user_id), None)

@@ -74,6 +74,13 @@ def name(value: Any) -> str:
     return value
 
 
+def names(value: Any) -> list[str]:
+    """A list of non-empty strings."""
+    if not isinstance(value, list):
+        raise Invalid(f"must be a list of strings, got {value!r}")
+    return [name(item) for item in value]
+
+
 def text(value: Any) -> str:
     if not isinstance(value, str):
         raise Invalid(f"must be a string, got {value!r}")

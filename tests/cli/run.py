@@ -1,4 +1,4 @@
-"""Running the real CLI, in-process or as a subprocess, with its output echoed for the canary scan."""
+"""Running the real CLI, in-process or as a subprocess, echoing output for the canary scan."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ class Ran:
 
 
 def run_main(*args: str) -> Ran:
-    """`zendesk-monitor ARGS` in this process; output is echoed so conftest's canary scan sees it."""
+    """`zendesk-monitor ARGS` in this process, its output echoed for the canary scan."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(list(args))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import socket
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -49,6 +48,11 @@ SCENARIO: dict[str, Any] = {
         "token-access-off": tenant(token_access=False),
         "anonymous-me": tenant(token_access=False, unauthenticated_me_answer="anonymous"),
         "wrong-email": tenant(users=[user(email="someone-else@acme.example")]),
+        "other-user": tenant(
+            users=[
+                user(email="new-owner@acme.example", secondary_emails=["integration@acme.example"])
+            ]
+        ),
         "suspended-403": tenant(users=[user(suspended=True)], suspended_user_answer="forbidden"),
         "suspended-visible": tenant(users=[user(suspended=True)], suspended_user_answer="ok"),
         "deleted-visible": tenant(users=[user(active=False)], deleted_user_answer="ok"),
@@ -56,7 +60,14 @@ SCENARIO: dict[str, Any] = {
         "end-user": tenant(users=[user(role="end-user")]),
         "private-only": tenant(users=[user(only_private_comments=True)]),
         "no-editing": tenant(
-            custom_roles=[{"id": 6, "name": "Staff", "role_type": 0, "configuration": {"ticket_editing": False}}]
+            custom_roles=[
+                {
+                    "id": 6,
+                    "name": "Staff",
+                    "role_type": 0,
+                    "configuration": {"ticket_editing": False},
+                }
+            ]
         ),
         "rate-limited": tenant(faults=[{"kind": "rate_limited", "retry_after": 30}]),
         "down-503": tenant(faults=[{"kind": "unavailable"}]),
@@ -65,7 +76,9 @@ SCENARIO: dict[str, Any] = {
         "slow": tenant(faults=[{"kind": "slow", "seconds": 30}]),
         "html-200": tenant(faults=[{"kind": "html"}]),
         "malformed-200": tenant(faults=[{"kind": "malformed_json"}]),
-        "teapot": tenant(faults=[{"kind": "status", "status": 418, "body": "no", "content_type": "text/plain"}]),
+        "teapot": tenant(
+            faults=[{"kind": "status", "status": 418, "body": "no", "content_type": "text/plain"}]
+        ),
     },
 }
 
@@ -84,6 +97,7 @@ EXPECTED: dict[str, Category] = {
     "token-access-off": Category.AUTH_FAILED,
     "anonymous-me": Category.AUTH_FAILED,
     "wrong-email": Category.AUTH_FAILED,
+    "other-user": Category.AUTH_FAILED,
     "suspended-403": Category.AUTH_FAILED,
     "suspended-visible": Category.USER_SUSPENDED,
     "deleted-visible": Category.USER_DELETED,
@@ -119,7 +133,8 @@ def closed_port() -> int:
 
 
 def config_entry(sim: SimulatorThread, name: str) -> dict[str, Any]:
-    email = "integration@acme.example" if name == "wrong-email" else "fusion@acme.example"
+    named = ("wrong-email", "other-user")
+    email = "integration@acme.example" if name in named else "fusion@acme.example"
     entry: dict[str, Any] = {
         "name": name,
         "subdomain": name,
@@ -169,8 +184,15 @@ def test_category(checked: dict[str, Any], name: str) -> None:
     assert result["healthy"] is (EXPECTED[name] is Category.OK)
     assert result["hint"]
     assert set(result) >= {
-        "tenant", "healthy", "category", "detail", "hint", "permissions", "warnings",
-        "request_id", "duration_seconds",
+        "tenant",
+        "healthy",
+        "category",
+        "detail",
+        "hint",
+        "permissions",
+        "warnings",
+        "request_id",
+        "duration_seconds",
     }
 
 
@@ -183,6 +205,14 @@ def test_rate_limited_carries_retry_after(checked: dict[str, Any]) -> None:
     assert "retry_after_seconds" not in checked["by_name"]["healthy"]
 
 
+def test_another_user_is_named(checked: dict[str, Any]) -> None:
+    detail = checked["by_name"]["other-user"]["detail"]
+    assert detail == (
+        "the credential authenticates as new-owner@acme.example (user 1001), "
+        "not integration@acme.example"
+    )
+
+
 def test_request_id_is_kept(checked: dict[str, Any]) -> None:
     assert checked["by_name"]["healthy"]["request_id"]
     assert checked["by_name"]["revoked"]["request_id"]
@@ -191,8 +221,12 @@ def test_request_id_is_kept(checked: dict[str, Any]) -> None:
 def test_permissions_on_each_plan(checked: dict[str, Any]) -> None:
     enterprise = checked["by_name"]["healthy"]["permissions"]
     assert enterprise == {
-        "ticket_access": True, "ticket_editing": True, "public_comments": True,
-        "end_user_access": True, "customer_lists": True, "group_membership": None,
+        "ticket_access": True,
+        "ticket_editing": True,
+        "public_comments": True,
+        "end_user_access": True,
+        "customer_lists": True,
+        "group_membership": None,
     }
     professional = checked["by_name"]["professional"]["permissions"]
     assert professional["ticket_editing"] is None
@@ -203,11 +237,13 @@ def test_permissions_on_each_plan(checked: dict[str, Any]) -> None:
 
 
 def test_config_invalid_names_the_place_not_the_value(checked: dict[str, Any]) -> None:
-    assert "tenants[30].subdomain" in checked["by_name"]["bad-entry"]["detail"]
+    assert "tenants[31].subdomain" in checked["by_name"]["bad-entry"]["detail"]
     assert "ZENDESK_MONITOR_TEST_UNSET_VARIABLE" in checked["by_name"]["unset-secret"]["detail"]
 
 
-def test_request_log_shows_only_gets_and_few_requests(checked: dict[str, Any], sim: SimulatorThread) -> None:
+def test_request_log_shows_only_gets_and_few_requests(
+    checked: dict[str, Any], sim: SimulatorThread
+) -> None:
     records = [r for r in sim.requests if r.listener == "main"]
     assert records
     assert {r.method for r in records} == {"GET"}
@@ -218,7 +254,9 @@ def test_request_log_shows_only_gets_and_few_requests(checked: dict[str, Any], s
         assert 1 <= per_tenant[name] <= 4, (name, per_tenant[name])
 
 
-def test_nothing_reaches_the_other_host_with_credentials(checked: dict[str, Any], sim: SimulatorThread) -> None:
+def test_nothing_reaches_the_other_host_with_credentials(
+    checked: dict[str, Any], sim: SimulatorThread
+) -> None:
     assert checked["by_name"]["closed"]["category"] == "subdomain_not_found"
     assert [r for r in sim.requests if r.listener == "other" and r.has_authorization] == []
     assert [r for r in sim.requests if r.listener == "other"] == []

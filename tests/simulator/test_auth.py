@@ -53,6 +53,17 @@ def test_token_belongs_to_the_account_so_another_email_is_another_user(
     assert (user["id"], user["role"], user["role_type"]) == (1003, "admin", 4)
 
 
+def test_secondary_email_authenticates_as_the_user_with_its_primary_email(
+    sim: SimulatorThread, client: httpx.Client
+) -> None:
+    sim.state["acme"].users[0].secondary_emails.append("old-address@acme.example")
+    try:
+        user = get(client, sim, ME, basic("Old-Address@acme.example")).json()["user"]
+    finally:
+        sim.state["acme"].users[0].secondary_emails.clear()
+    assert (user["id"], user["email"]) == (1001, EMAIL)
+
+
 @pytest.mark.parametrize(
     "headers",
     [
