@@ -45,7 +45,8 @@ def _expect(state: TenantState) -> dict[str, Any]:
     return {"ticket_access": "all"}
 
 
-def run_demo(out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def run_demo(out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
     with (
         tempfile.TemporaryDirectory(prefix="zendesk-monitor-demo-") as folder,
         SimulatorThread(default_scenario()) as sim,

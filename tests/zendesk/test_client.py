@@ -16,6 +16,7 @@ import trustme
 from monitor.config.secrets import Secret
 from monitor.zendesk.client import ZendeskClient, basic_token_authorization
 from monitor.zendesk.response import ApiResponse, FailureKind, TransportFailure
+from monitor.zendesk.session import ClientFactory
 from monitor.zendesk.tls import shared_ssl_context
 
 CANARY = "canary-client-7d1e"
@@ -192,3 +193,38 @@ async def test_trusted_certificate_answers(ca: trustme.CA) -> None:
         answer = await c.get("/api/v2/users/me")
     assert isinstance(answer, ApiResponse)
     assert answer.text == "ok"
+
+
+async def test_proxy_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = Seen()
+    async with serve(answering(seen, "200 OK", {}, b"via proxy")) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy}")
+        monkeypatch.setenv("NO_PROXY", "")
+        async with ZendeskClient(
+            "http://acme.zendesk.invalid",
+            Secret("Basic x"),
+            ssl_context=shared_ssl_context(),
+            timeout=5.0,
+        ) as c:
+            answer = await c.get("/api/v2/users/me")
+    assert isinstance(answer, ApiResponse)
+    assert answer.text == "via proxy"
+    assert seen.requests[0].startswith(b"GET http://acme.zendesk.invalid/api/v2/users/me HTTP/1.1")
+
+
+async def test_no_proxy_bypasses_the_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    direct, proxied = Seen(), Seen()
+    async with (
+        serve(answering(proxied, "200 OK", {})) as proxy,
+        serve(answering(direct, "200 OK", {})) as port,
+    ):
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy}")
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        async with client(port) as c:
+            await c.get("/api/v2/users/me")
+    assert len(direct.requests) == 1
+    assert proxied.requests == []
+
+
+def test_one_tls_context_for_every_client() -> None:
+    assert ClientFactory()._ssl_context is ClientFactory()._ssl_context
