@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 import monitor.simulator.command as simulate_command
 from monitor import __version__
+from monitor.commands import baseline as baseline_command
+from monitor.commands import run as run_command
 from monitor.commands.check import run_check
 from monitor.commands.demo import run_demo
 from monitor.config.load import load
@@ -60,7 +62,27 @@ def build_parser() -> argparse.ArgumentParser:
     simulate = commands.add_parser("simulate", help="run the built-in Zendesk simulator")
     simulate_command.add_arguments(simulate)
 
-    commands.add_parser("demo", help="check the built-in simulator's tenants once")
+    demo = commands.add_parser(
+        "demo", help="run the daemon against the built-in simulator (--once: check once)"
+    )
+    demo.add_argument("--once", action="store_true", help="check every tenant once and exit")
+    demo.add_argument(
+        "--concurrency", type=_positive_int, default=200, help="checks at once (default: 200)"
+    )
+    run_command.add_arguments(demo)
+    demo.set_defaults(listen=run_command.parse_listen("127.0.0.1:9853"), log_format="console")
+
+    run = commands.add_parser("run", help="run the daemon: scheduled checks, /metrics, /status")
+    run.add_argument("-c", "--config", help=config_help)
+    run.add_argument(
+        "--concurrency", type=_positive_int, default=200, help="checks at once (default: 200)"
+    )
+    run_command.add_arguments(run)
+
+    baseline = commands.add_parser(
+        "baseline", help="adopt a tenant's current permissions as its baseline"
+    )
+    baseline_command.add_arguments(baseline)
     return parser
 
 
@@ -73,15 +95,27 @@ def _config_path(args: argparse.Namespace) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    # Logs go to stderr for one-shot commands: stdout carries the table or the JSON document.
-    configure_logging(args.log_level, stream=sys.stderr)
+    if args.command == "run":
+        # The daemon's logs are its output: JSON lines on stdout, as collectors expect.
+        configure_logging(args.log_level, stream=sys.stdout, fmt=args.log_format)
+    elif args.command == "demo":
+        # A person watches the demo: only what breaks and recovers, readable.
+        level = "warning" if args.log_level == "info" else args.log_level
+        configure_logging(level, stream=sys.stderr, fmt=args.log_format)
+    else:
+        # One-shot commands keep stdout for the table or the JSON document.
+        configure_logging(args.log_level, stream=sys.stderr)
     if args.command == "simulate":
         return simulate_command.run(args)
     if args.command == "demo":
-        return run_demo()
+        return run_demo(args)
+    if args.command == "baseline":
+        return baseline_command.run(args)  # reads -c / $ZENDESK_MONITOR_CONFIG itself
     path = _config_path(args)
     if path is None:
         return EXIT_USAGE
+    if args.command == "run":
+        return run_command.run_daemon(path, args)
     if args.command == "validate":
         lines, code = validate(path, check_secrets=args.check_secrets)
         sys.stdout.write("".join(line + "\n" for line in lines))

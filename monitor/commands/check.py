@@ -60,6 +60,20 @@ async def check_all(
     return list(results)
 
 
+async def _check(
+    config: Config,
+    tenants: Sequence[TenantConfig | InvalidTenant],
+    concurrency: int,
+    progress: TextIO | None,
+) -> list[CheckResult]:
+    factory = ClientFactory(config.defaults.ca_file)
+    try:
+        checker = Checker(factory, authorization=authorization_for)
+        return await check_all(checker, tenants, concurrency, progress)
+    finally:
+        await factory.aclose()
+
+
 def exit_code(results: Sequence[CheckResult]) -> int:
     kinds = {r.category.kind for r in results}
     if Kind.CREDENTIAL in kinds:
@@ -98,9 +112,8 @@ def run_check(
     if isinstance(tenants, str):
         err.write(f"zendesk-monitor check: {tenants}\n")
         return EXIT_USAGE
-    checker = Checker(ClientFactory(config.defaults.ca_file), authorization=authorization_for)
     progress = err if err.isatty() else None
-    results = asyncio.run(check_all(checker, tenants, concurrency, progress))
+    results = asyncio.run(_check(config, tenants, concurrency, progress))
     out.write((render_json(results) if fmt == "json" else render_text(results)) + "\n")
     out.flush()
     return exit_code(results)

@@ -6,6 +6,7 @@ values made for the simulator.
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -14,8 +15,11 @@ from typing import Any, TextIO
 import yaml
 
 from monitor.commands.check import run_check
+from monitor.commands.run import run_daemon
 from monitor.config.load import load
 from monitor.simulator import SimulatorThread, TenantState, default_scenario
+
+DEMO_INTERVAL = "15s"  # short, so that the flapping tenant's changes show within a minute
 
 
 def demo_config(sim: SimulatorThread, token_dir: Path) -> dict[str, Any]:
@@ -35,7 +39,7 @@ def demo_config(sim: SimulatorThread, token_dir: Path) -> dict[str, Any]:
                 "expect": _expect(state),
             }
         )
-    return {"defaults": {"interval": "60s", "timeout": "5s"}, "tenants": tenants}
+    return {"defaults": {"interval": DEMO_INTERVAL, "timeout": "5s"}, "tenants": tenants}
 
 
 def _expect(state: TenantState) -> dict[str, Any]:
@@ -45,7 +49,8 @@ def _expect(state: TenantState) -> dict[str, Any]:
     return {"ticket_access": "all"}
 
 
-def run_demo(out: TextIO | None = None, err: TextIO | None = None) -> int:
+def run_demo(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """With `--once`, one check round printed as a table; else the daemon, until Ctrl-C."""
     out, err = out or sys.stdout, err or sys.stderr
     with (
         tempfile.TemporaryDirectory(prefix="zendesk-monitor-demo-") as folder,
@@ -57,5 +62,17 @@ def run_demo(out: TextIO | None = None, err: TextIO | None = None) -> int:
         if outcome.config is None:  # the demo's own config: a bug if it does not load
             err.write("".join(p.render(str(config_path)) + "\n" for p in outcome.problems))
             return 2
-        out.write(f"Zendesk simulator at {sim.url}, {len(outcome.config.tenants)} tenants:\n\n")
-        return run_check(outcome.config, [], fmt="text", concurrency=50, out=out, err=err)
+        out.write(f"Zendesk simulator at {sim.url}, {len(outcome.config.tenants)} tenants.\n")
+        if args.once:
+            out.write("\n")
+            return run_check(outcome.config, [], fmt="text", concurrency=50, out=out, err=err)
+
+        def announce(url: str) -> None:
+            out.write(
+                f"zendesk-monitor checks them every {DEMO_INTERVAL}:\n"
+                f"  metrics: {url}/metrics\n  status:  {url}/status\n"
+                "Press Ctrl-C to stop.\n"
+            )
+            out.flush()
+
+        return run_daemon(str(config_path), args, announce)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import base64
+import socket
 import ssl
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar
 
+import aiohttp
 import httpx
 
 from monitor import __version__
@@ -15,6 +17,7 @@ from monitor.config.secrets import Secret
 from monitor.zendesk.response import Answer, ApiResponse, FailureKind, TransportFailure
 
 USER_AGENT = f"zendesk-monitor/{__version__}"
+E = TypeVar("E", bound=BaseException)
 # Headers the classifiers read; the rest of an answer is dropped at the boundary.
 _KEPT_HEADERS = (
     "content-type",
@@ -40,29 +43,46 @@ def basic_token_authorization(email: str, token: Secret) -> Secret:
     return Secret("Basic " + base64.b64encode(raw).decode("ascii"))
 
 
+def http_client(
+    ssl_context: ssl.SSLContext, *, transport: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncClient:
+    """An HTTP client with the monitor's settings: no redirects, proxies from the environment."""
+    return httpx.AsyncClient(
+        verify=ssl_context,
+        follow_redirects=False,
+        trust_env=True,  # HTTPS_PROXY / NO_PROXY, as every CLI tool reads them
+        transport=transport,
+        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+    )
+
+
 class ZendeskClient:
-    """One tenant's client for one check. Closed after the chain, so no pool outlives a tenant."""
+    """One tenant's requests for one check: its base URL and credential, over an HTTP client.
+
+    Given no `http` client it makes its own and closes it after the chain; given the daemon's
+    shared one, closing leaves it open (its idle connections expire within a second or two).
+    """
 
     def __init__(
         self,
         base_url: str,
         authorization: Secret,
         *,
-        ssl_context: ssl.SSLContext,
         timeout: float,
+        http: httpx.AsyncClient | None = None,
+        ssl_context: ssl.SSLContext | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._base_url = base_url.rstrip("/")
         self._authorization = authorization
+        self._timeout = timeout
         self.request_count = 0
-        self._client = httpx.AsyncClient(
-            verify=ssl_context,
-            timeout=timeout,
-            follow_redirects=False,
-            trust_env=True,  # HTTPS_PROXY / NO_PROXY, as every CLI tool reads them
-            transport=transport,
-            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-        )
+        self._owned = http is None
+        if http is None:
+            if ssl_context is None:
+                raise ValueError("a ZendeskClient without a shared http client needs ssl_context")
+            http = http_client(ssl_context, transport=transport)
+        self._client = http
 
     async def __aenter__(self) -> Self:
         return self
@@ -76,7 +96,8 @@ class ZendeskClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        if self._owned:
+            await self._client.aclose()
 
     async def get(self, path: str, params: Mapping[str, str] | None = None) -> Answer:
         """GET `{base_url}{path}`. The credential goes to this URL only: redirects are answers."""
@@ -84,7 +105,9 @@ class ZendeskClient:
         url = self._base_url + path
         headers = {"Authorization": self._authorization.reveal()}
         try:
-            response = await self._client.get(url, params=params, headers=headers)
+            response = await self._client.get(
+                url, params=params, headers=headers, timeout=self._timeout
+            )
         except httpx.HTTPError as exc:
             return _failure_from(exc)
         return _answer_from(response)
@@ -106,40 +129,49 @@ def _answer_from(response: httpx.Response) -> ApiResponse:
 
 
 def _failure_from(exc: httpx.HTTPError) -> TransportFailure:
-    """Names what failed without quoting a request (which would carry the credential)."""
-    cause = _root_cause(exc)
-    if isinstance(cause, ssl.SSLCertVerificationError):
-        return TransportFailure(
-            FailureKind.NETWORK, f"TLS certificate verification failed: {cause.verify_message}"
-        )
-    if isinstance(cause, ssl.SSLError):
-        return TransportFailure(
-            FailureKind.NETWORK, f"TLS error: {cause.reason or type(cause).__name__}"
-        )
-    if isinstance(exc, httpx.TimeoutException) and not isinstance(cause, OSError | ssl.SSLError):
+    """Names what failed without quoting a request (which would carry the credential).
+
+    Reads the whole chain of causes: the aiohttp transport reports every connection error
+    (refused, certificate, disconnect) as httpx.ConnectTimeout, with the real error beneath.
+    """
+    chain = _causes(exc)
+    if (cert := _first(chain, ssl.SSLCertVerificationError)) is not None:
+        # aiohttp's wrapper is a CertificateError too, without the verify message.
+        reason = getattr(cert, "verify_message", None) or getattr(cert, "certificate_error", cert)
+        return _network(f"TLS certificate verification failed: {reason}")
+    if (tls := _first(chain, ssl.SSLError)) is not None:
+        return _network(f"TLS error: {tls.reason or type(tls).__name__}")
+    if _first(chain, ConnectionRefusedError):
+        return _network("connection refused")
+    if _first(
+        chain, (ConnectionResetError, aiohttp.ServerDisconnectedError, httpx.RemoteProtocolError)
+    ):
+        return _network("the server closed the connection without an answer")
+    if (dns := _first(chain, socket.gaierror)) is not None:
+        return _network(f"DNS lookup failed: {_short(dns)}")
+    if _first(chain, httpx.ProxyError):
+        return _network("the proxy refused or failed the request")
+    if _first(chain, TimeoutError) or isinstance(exc, httpx.TimeoutException):
         return TransportFailure(FailureKind.TIMEOUT, f"request timed out ({type(exc).__name__})")
-    if isinstance(cause, ConnectionRefusedError):
-        return TransportFailure(FailureKind.NETWORK, "connection refused")
-    if isinstance(cause, ConnectionResetError):
-        return TransportFailure(FailureKind.NETWORK, "connection reset by peer")
-    if isinstance(exc, httpx.RemoteProtocolError):
-        return TransportFailure(
-            FailureKind.NETWORK, "server closed the connection without an answer"
-        )
-    if isinstance(exc, httpx.ProxyError):
-        return TransportFailure(FailureKind.NETWORK, "the proxy refused or failed the request")
-    if isinstance(exc, httpx.ConnectError) and "name" in str(cause).lower():
-        return TransportFailure(FailureKind.NETWORK, f"DNS lookup failed: {cause}")
-    return TransportFailure(FailureKind.NETWORK, f"{type(exc).__name__}: {_short(cause)}")
+    return _network(f"{type(exc).__name__}: {_short(chain[-1])}")
 
 
-def _root_cause(exc: BaseException) -> BaseException:
-    # Some transports wrap every connection error in one exception class; the cause tells.
-    seen: set[int] = set()
-    while (exc.__cause__ or exc.__context__) is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
-    return exc
+def _network(detail: str) -> TransportFailure:
+    return TransportFailure(FailureKind.NETWORK, detail)
+
+
+def _first(chain: list[BaseException], kind: type[E] | tuple[type[E], ...]) -> E | None:
+    # Deepest first: the innermost error is the most specific one.
+    return next((e for e in reversed(chain) if isinstance(e, kind)), None)
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and all(current is not seen for seen in chain):
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
 
 
 def _short(exc: BaseException) -> str:

@@ -6,7 +6,7 @@ import asyncio
 import base64
 import socket
 import ssl
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -16,7 +16,7 @@ import trustme
 from monitor.config.secrets import Secret
 from monitor.zendesk.client import ZendeskClient, basic_token_authorization
 from monitor.zendesk.response import ApiResponse, FailureKind, TransportFailure
-from monitor.zendesk.session import ClientFactory
+from monitor.zendesk.session import ClientFactory, shared_http_client
 from monitor.zendesk.tls import shared_ssl_context
 
 CANARY = "canary-client-7d1e"
@@ -51,15 +51,35 @@ def answering(seen: Seen, status: str, headers: dict[str, str], body: bytes = b"
     return handle
 
 
-def client(
+TRANSPORT = {"kind": "httpx"}
+
+
+@pytest.fixture(autouse=True, params=["httpx", "aiohttp"])
+def transport_kind(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Every test runs on httpx's own transport and on the daemon's shared aiohttp one."""
+    TRANSPORT["kind"] = request.param
+    yield request.param
+    TRANSPORT["kind"] = "httpx"
+
+
+@asynccontextmanager
+async def client(
     port: int, *, scheme: str = "http", timeout: float = 5.0, context: ssl.SSLContext | None = None
-) -> ZendeskClient:
-    return ZendeskClient(
-        f"{scheme}://127.0.0.1:{port}/prefix",
-        basic_token_authorization("fusion@acme.test", Secret(CANARY)),
-        ssl_context=context or shared_ssl_context(),
-        timeout=timeout,
-    )
+) -> AsyncIterator[ZendeskClient]:
+    context = context or shared_ssl_context()
+    shared = shared_http_client(context) if TRANSPORT["kind"] == "aiohttp" else None
+    try:
+        async with ZendeskClient(
+            f"{scheme}://127.0.0.1:{port}/prefix",
+            basic_token_authorization("fusion@acme.test", Secret(CANARY)),
+            ssl_context=context,
+            timeout=timeout,
+            http=shared,
+        ) as opened:
+            yield opened
+    finally:
+        if shared is not None:
+            await shared.aclose()
 
 
 def test_basic_authorization_is_email_slash_token() -> None:

@@ -1,0 +1,1 @@
+"""The long-running daemon: scheduling, the result store, baselines and reload."""

@@ -1,0 +1,32 @@
+"""The daemon's own health, beside the tenants' results: what /healthz and the self-metrics read."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class DaemonStatus:
+    """Written by the scheduler and the reloader; read by metrics and endpoints."""
+
+    monotonic: Callable[[], float] = time.monotonic
+    # The scheduler beats at least this often while it runs; /healthz fails past
+    # `stall_after_seconds` of silence (a dead-man, not a constant 200).
+    stall_after_seconds: float = 60.0
+    scheduler_heartbeat: float | None = None
+    scheduler_lag_seconds: float = 0.0  # start delay of the last check, seconds
+    missed_runs_total: int = 0
+    config_reload_successful: bool = True
+    config_reload_success_at: float | None = None  # wall clock
+    config_problems: list[str] = field(default_factory=list)
+
+    def beat(self) -> None:
+        self.scheduler_heartbeat = self.monotonic()
+
+    @property
+    def scheduler_alive(self) -> bool:
+        if self.scheduler_heartbeat is None:
+            return False
+        return self.monotonic() - self.scheduler_heartbeat <= self.stall_after_seconds

@@ -1,0 +1,71 @@
+"""The /status document: every tenant's last result and history, as JSON-ready values.
+
+A tenant's entry has the fields of `CheckResult.to_json()` (what `check --format json` prints),
+plus what only the daemon knows: the last credential verdict, when it was last checked and last
+ok (RFC 3339, UTC), its interval and its failures in a row. Before its first check the result
+fields are null (permissions all null, no warnings).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from monitor.checks.result import Permission
+from monitor.daemon.status import DaemonStatus
+from monitor.daemon.store import TenantView
+
+
+def rfc3339(timestamp: float | None) -> str | None:
+    """Unix seconds as `2026-06-04T09:15:02.125Z`, or None."""
+    if timestamp is None:
+        return None
+    moment = datetime.fromtimestamp(timestamp, UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _unchecked(name: str) -> dict[str, Any]:
+    return {
+        "tenant": name,
+        "healthy": None,
+        "category": None,
+        "detail": None,
+        "hint": None,
+        "permissions": {p.value: None for p in Permission},
+        "warnings": [],
+        "request_id": None,
+        "duration_seconds": None,
+    }
+
+
+def tenant_document(view: TenantView) -> dict[str, Any]:
+    doc = _unchecked(view.name) if view.result is None else view.result.to_json()
+    doc.update(
+        credential_healthy=view.credential_healthy,
+        last_check_at=rfc3339(view.last_check_at),
+        last_success_at=rfc3339(view.last_success_at),
+        interval_seconds=view.interval_seconds,
+        consecutive_failures=view.consecutive_failures,
+    )
+    return doc
+
+
+def status_document(
+    tenants: list[TenantView], status: DaemonStatus, *, version: str, only: str | None = None
+) -> dict[str, Any]:
+    """The whole /status answer: readiness over all `tenants`, the entries of all of them or
+    of the one named `only` (none when it is not configured)."""
+    waiting = sum(1 for view in tenants if view.result is None)
+    return {
+        "version": version,
+        "ready": waiting == 0,
+        "tenants_total": len(tenants),
+        "tenants_waiting": waiting,
+        "scheduler_alive": status.scheduler_alive,
+        "config": {
+            "last_reload_successful": status.config_reload_successful,
+            "last_reload_success_at": rfc3339(status.config_reload_success_at),
+            "problems": list(status.config_problems),
+        },
+        "tenants": [tenant_document(view) for view in tenants if only is None or view.name == only],
+    }
