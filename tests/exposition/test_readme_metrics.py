@@ -47,9 +47,3 @@ async def test_the_metrics_table_is_what_metrics_serves() -> None:
     async with serve(populated()) as running:
         text = await running.scrape()
     assert served(text) == documented()
-
-
-def test_the_sections_sit_before_security() -> None:
-    titles = re.findall(r"^## (.+)$", README, re.M)
-    at = titles.index("Metrics")
-    assert titles[at : at + 3] == ["Metrics", "HTTP endpoints", "Security"]
