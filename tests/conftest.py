@@ -6,6 +6,7 @@ import os
 from collections.abc import Generator
 
 import pytest
+import structlog
 
 from tests.canary import CANARY_ENV, CANARY_TOKEN, leaks
 
@@ -27,3 +28,10 @@ def pytest_runtest_makereport(
         report.outcome = "failed"
         where = ", ".join(leaked) or "the failure text"
         report.longrepr = f"the canary token appeared in {where} of {item.nodeid}"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_structlog() -> Generator[None, None, None]:
+    """The CLI configures structlog globally (levels, streams); no test inherits another's."""
+    yield
+    structlog.reset_defaults()

@@ -32,9 +32,13 @@ def unknown_permissions() -> Permissions:
 class Warning:
     code: str
     message: str
+    days_left: int | None = None  # for warnings about a date: expiry, retirement
 
     def to_json(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message}
+        doc: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.days_left is not None:
+            doc["days_left"] = self.days_left
+        return doc
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +66,9 @@ class CheckResult:
     rate_limit: RateLimit = RateLimit()
     # Raw permission facts (role, restrictions, role configuration, group ids) for baselines.
     facts: tuple[tuple[str, Any], ...] = ()
+    # When the credential stops working, where known: (kind, Unix time); kind is one of
+    # api_token (Zendesk's retirement date), access_token, refresh_token.
+    expiries: tuple[tuple[str, float], ...] = ()
 
     @property
     def healthy(self) -> bool:

@@ -10,12 +10,18 @@ import asyncio
 import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
+from dataclasses import replace
 from typing import Protocol
 
 import structlog
 
 from monitor.checks.categories import Category
 from monitor.checks.chain import ChainOutcome, run_chain
+from monitor.checks.expiry import (
+    API_TOKEN_RETIREMENT,
+    DEFAULT_EXPIRING_SOON_DAYS,
+    api_token_warning,
+)
 from monitor.checks.result import CheckResult
 from monitor.checks.verdict import Verdict
 from monitor.config.model import InvalidTenant, TenantConfig
@@ -46,12 +52,28 @@ class Checker:
         *,
         authorization: Callable[[TenantConfig], Secret],
         monotonic: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.time,
+        expiring_soon_days: int = DEFAULT_EXPIRING_SOON_DAYS,
     ) -> None:
         self._open_fetcher = open_fetcher
         self._authorization = authorization
         self._monotonic = monotonic
+        self._clock = clock  # wall time, for expiry warnings
+        self._soon_days = expiring_soon_days
 
     async def check(self, tenant: TenantConfig | InvalidTenant) -> CheckResult:
+        result = await self._check(tenant)
+        if isinstance(tenant, TenantConfig) and tenant.auth.type == "api_token":
+            # Every API token has a date of death: Zendesk's retirement of API tokens.
+            warning = api_token_warning(self._clock(), self._soon_days)
+            result = replace(
+                result,
+                warnings=(*result.warnings, warning),
+                expiries=(*result.expiries, ("api_token", API_TOKEN_RETIREMENT.timestamp())),
+            )
+        return result
+
+    async def _check(self, tenant: TenantConfig | InvalidTenant) -> CheckResult:
         if isinstance(tenant, InvalidTenant):
             detail = "; ".join(f"{p.location}: {p.message}" for p in tenant.problems)
             return _result(tenant.name, Verdict(Category.CONFIG_INVALID, detail))

@@ -37,6 +37,7 @@ INTERVAL = "zendesk_credential_check_interval_seconds"
 PERMISSION = "zendesk_credential_permission_granted"
 RATE_LIMIT = "zendesk_api_rate_limit"
 RATE_REMAINING = "zendesk_api_rate_limit_remaining"
+EXPIRY = "zendesk_credential_expiry_timestamp_seconds"
 BUILD_INFO = "zendesk_monitor_build_info"
 TENANTS = "zendesk_monitor_tenants"
 READY = "zendesk_monitor_ready"
@@ -64,6 +65,8 @@ _HELP = {
     "check that could see it found; absent while the plan does not expose it.",
     RATE_LIMIT: "The account's API rate limit (X-Rate-Limit, requests per minute) as the last "
     "check saw it; absent when unknown.",
+    EXPIRY: "Unix time the tenant's credential stops working, by kind: api_token (Zendesk "
+    "retires every API token on 2027-04-30), access_token, refresh_token; absent when unknown.",
     RATE_REMAINING: "Requests left in the account's rate-limit window (X-Rate-Limit-Remaining) as "
     "the last check saw it; absent when unknown.",
 }
@@ -127,6 +130,7 @@ def tenant_families(tenants: Iterable[TenantView]) -> list[Metric]:
             PERMISSION,
             RATE_LIMIT,
             RATE_REMAINING,
+            EXPIRY,
         )
     }
     healthy = families[HEALTHY].samples.append
@@ -141,6 +145,7 @@ def tenant_families(tenants: Iterable[TenantView]) -> list[Metric]:
     permission = families[PERMISSION].samples.append
     rate_limit = families[RATE_LIMIT].samples.append
     rate_remaining = families[RATE_REMAINING].samples.append
+    expiry = families[EXPIRY].samples.append
     checks_total, failures_total = CHECKS + "_total", FAILURES + "_total"
 
     for view in tenants:
@@ -155,6 +160,8 @@ def tenant_families(tenants: Iterable[TenantView]) -> list[Metric]:
         if result is not None:
             status(Sample(STATUS, tenant.plus("category", result.category.value), 1.0))
             last_duration(Sample(LAST_DURATION, tenant, result.duration_seconds))
+            for kind, expires_at in result.expiries:
+                expiry(Sample(EXPIRY, tenant.plus("kind", kind), expires_at))
         if view.last_check_at is not None:
             last_check(Sample(LAST_CHECK, tenant, view.last_check_at))
         if view.last_success_at is not None:

@@ -213,6 +213,13 @@ def test_another_user_is_named(checked: dict[str, Any]) -> None:
     )
 
 
+def test_api_token_tenants_warn_of_the_retirement(checked: dict[str, Any]) -> None:
+    warnings = checked["by_name"]["healthy"]["warnings"]
+    assert [w["code"] for w in warnings] in (["api_token_retirement"], ["credential_expiring_soon"])
+    assert "2027-04-30" in warnings[0]["message"]
+    assert checked["by_name"]["bad-entry"]["warnings"] == []  # no credential was configured
+
+
 def test_request_id_is_kept(checked: dict[str, Any]) -> None:
     assert checked["by_name"]["healthy"]["request_id"]
     assert checked["by_name"]["revoked"]["request_id"]

@@ -113,8 +113,19 @@ def test_metrics_for_healthy_broken_and_rate_limited(config: Path) -> None:
             == 1
         )
         assert samples['zendesk_api_rate_limit{tenant="healthy"}'] == 700
+        assert samples[
+            'zendesk_credential_expiry_timestamp_seconds{kind="api_token",tenant="healthy"}'
+        ] == (
+            1_809_043_200  # 2027-04-30T00:00:00Z: Zendesk retires API tokens
+        )
         assert samples["zendesk_monitor_tenants"] == 4
         assert samples["zendesk_monitor_ready"] == 1
+        warnings = status_of(daemon, "healthy")["warnings"]
+        assert [w["code"] for w in warnings] in (
+            ["api_token_retirement"],
+            ["credential_expiring_soon"],
+        )
+        assert isinstance(warnings[0]["days_left"], int)
         assert samples["zendesk_monitor_config_last_reload_successful"] == 1
         assert daemon.get("/healthz").status_code == 200
         text = daemon.get("/metrics").text

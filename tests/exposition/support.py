@@ -62,9 +62,11 @@ def result(
         request_count=2,
         retry_after_seconds=30.0 if category is Category.RATE_LIMITED else None,
         rate_limit=rate_limit or RateLimit(),
+        expiries=(("api_token", RETIREMENT),),
     )
 
 
+RETIREMENT = 1_809_043_200.0  # 2027-04-30T00:00:00Z, Zendesk's API-token retirement
 ALL_GRANTED: dict[Permission, bool | None] = dict.fromkeys(Permission, True)
 TENANTS = {
     "healthy": 60.0,  # ok, Enterprise: every permission known, rate limit known
