@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from monitor.checks.categories import Category
@@ -16,6 +17,7 @@ from monitor.checks.permissions import assess
 from monitor.checks.result import Permission, Permissions, RateLimit, Warning, unknown_permissions
 from monitor.checks.verdict import Verdict, common_verdict, json_object, me_failure, unexpected
 from monitor.config.model import Expect
+from monitor.zendesk.oauth import parse_time
 from monitor.zendesk.response import Answer, ApiResponse
 
 # A user in more groups than this many pages of 100 is beyond what the monitor reads.
@@ -24,6 +26,15 @@ MAX_MEMBERSHIP_PAGES = 5
 
 class Fetcher(Protocol):
     async def get(self, path: str, params: Mapping[str, str] | None = None) -> Answer: ...
+
+
+@dataclass(frozen=True, slots=True)
+class OAuthContext:
+    """What the chain needs to know about a bearer token."""
+
+    required_scopes: tuple[str, ...]
+    expires_at: float | None  # when the token lapses, as far as the monitor knows
+    now: float
 
 
 @dataclass(slots=True)
@@ -36,6 +47,7 @@ class ChainOutcome:
     facts: dict[str, Any] = field(default_factory=dict)
     request_id: str | None = None
     rate_limit: RateLimit = field(default_factory=RateLimit)
+    expiries: list[tuple[str, float]] = field(default_factory=list)
 
 
 class _Recorder:
@@ -56,16 +68,35 @@ class _Recorder:
 
 
 async def run_chain(
-    fetcher: Fetcher, *, expected_email: str | None, expect: Expect
+    fetcher: Fetcher,
+    *,
+    expected_email: str | None,
+    expect: Expect,
+    oauth: OAuthContext | None = None,
 ) -> ChainOutcome:
     recorder = _Recorder(fetcher)
-    outcome = await _chain(recorder, expected_email, expect)
+    outcome = await _chain(recorder, expected_email, expect, oauth)
     outcome.request_id = recorder.request_id
     outcome.rate_limit = recorder.rate_limit
+    if oauth is not None and outcome.verdict.invalid_token:
+        expired = _expired(oauth, outcome)
+        if expired is not None:
+            outcome.verdict = expired
     return outcome
 
 
-async def _chain(fetcher: _Recorder, expected_email: str | None, expect: Expect) -> ChainOutcome:
+def _expired(oauth: OAuthContext, outcome: ChainOutcome) -> Verdict | None:
+    """A 401 invalid_token for a token whose known expiry has passed: it expired."""
+    expires_at = oauth.expires_at or dict(outcome.expiries).get("access_token")
+    if expires_at is None or expires_at > oauth.now:
+        return None
+    when = datetime.fromtimestamp(expires_at, UTC).isoformat(timespec="seconds")
+    return Verdict(Category.OAUTH_TOKEN_EXPIRED, f"the OAuth access token expired at {when}")
+
+
+async def _chain(
+    fetcher: _Recorder, expected_email: str | None, expect: Expect, oauth: OAuthContext | None
+) -> ChainOutcome:
     me = me_failure(await fetcher.get("/api/v2/users/me"))
     if isinstance(me, Verdict):
         return ChainOutcome(me)
@@ -78,6 +109,11 @@ async def _chain(fetcher: _Recorder, expected_email: str | None, expect: Expect)
         return ChainOutcome(verdict, facts=facts)
 
     warnings: list[Warning] = []
+    expiries: list[tuple[str, float]] = []
+    if oauth is not None:
+        token = await _token_facts(fetcher, oauth, expiries)
+        if isinstance(token, Verdict):
+            return ChainOutcome(token, facts=facts, expiries=expiries)
     role: Mapping[str, Any] | None = None
     if user.custom_role_id is not None:
         looked_up = await _custom_role(fetcher, user.custom_role_id, warnings)
@@ -113,7 +149,47 @@ async def _chain(fetcher: _Recorder, expected_email: str | None, expect: Expect)
         verdict = Verdict(
             Category.OK, f"authenticated as user {user.id} with every checked permission"
         )
-    return ChainOutcome(verdict, assessment.permissions, warnings, facts)
+    return ChainOutcome(verdict, assessment.permissions, warnings, facts, expiries=expiries)
+
+
+async def _token_facts(
+    fetcher: _Recorder, oauth: OAuthContext, expiries: list[tuple[str, float]]
+) -> Verdict | None:
+    """Scopes and expiry of the bearer token from oauth/tokens/current, where Zendesk allows it
+    (a 403 or 404 there tells nothing). A required scope the token lacks is a verdict."""
+    endpoint = "oauth/tokens/current"
+    answer = common_verdict(await fetcher.get("/api/v2/oauth/tokens/current"), endpoint)
+    if isinstance(answer, Verdict):
+        return answer
+    token = json_object(answer, "token") if answer.status == 200 else None
+    if not isinstance(token, dict):
+        return None
+    for kind, key in (
+        ("access_token", "expires_at"),
+        ("refresh_token", "refresh_token_expires_at"),
+    ):
+        when = parse_time(token.get(key))
+        if when is not None:
+            expiries.append((kind, when))
+    scopes = token.get("scopes")
+    if not isinstance(scopes, list):
+        return None
+    missing = [s for s in oauth.required_scopes if not _covered(s, scopes)]
+    if missing:
+        return Verdict(
+            Category.OAUTH_SCOPE_MISSING,
+            f"the OAuth token lacks the scopes {', '.join(missing)} "
+            f"(it has {', '.join(map(str, scopes)) or 'none'})",
+        )
+    return None
+
+
+def _covered(scope: str, granted: list[Any]) -> bool:
+    # "read" and "write" cover every resource's read and write scopes ("tickets:read").
+    if scope in granted:
+        return True
+    _, _, access = scope.rpartition(":")
+    return bool(access) and access != scope and access in granted
 
 
 def _user_facts(user: User) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 from typing import Protocol
@@ -16,17 +16,25 @@ from typing import Protocol
 import structlog
 
 from monitor.checks.categories import Category
-from monitor.checks.chain import ChainOutcome, run_chain
+from monitor.checks.chain import ChainOutcome, OAuthContext, run_chain
 from monitor.checks.expiry import (
     API_TOKEN_RETIREMENT,
     DEFAULT_EXPIRING_SOON_DAYS,
     api_token_warning,
+    expiring_warning,
 )
 from monitor.checks.result import CheckResult
-from monitor.checks.verdict import Verdict
-from monitor.config.model import InvalidTenant, TenantConfig
+from monitor.checks.verdict import Verdict, grant_verdict
+from monitor.config.model import (
+    InvalidTenant,
+    OAuthClientCredentialsAuth,
+    OAuthTokenAuth,
+    TenantConfig,
+)
 from monitor.config.secrets import Secret, SecretUnavailable
+from monitor.zendesk.oauth import GrantFailure
 from monitor.zendesk.response import Answer
+from monitor.zendesk.session import Authorization
 
 log = structlog.get_logger("monitor.checks")
 
@@ -50,7 +58,7 @@ class Checker:
         self,
         open_fetcher: FetcherFactory,
         *,
-        authorization: Callable[[TenantConfig], Secret],
+        authorization: Callable[[TenantConfig], Awaitable[Authorization | GrantFailure]],
         monotonic: Callable[[], float] = time.monotonic,
         clock: Callable[[], float] = time.time,
         expiring_soon_days: int = DEFAULT_EXPIRING_SOON_DAYS,
@@ -60,9 +68,24 @@ class Checker:
         self._monotonic = monotonic
         self._clock = clock  # wall time, for expiry warnings
         self._soon_days = expiring_soon_days
+        # Access-token expiry from earlier oauth/tokens/current answers: a later 401
+        # invalid_token past it is an expired token, not an unknown failure.
+        self._seen_expiry: dict[str, float] = {}
+
+    def _remember_expiry(self, tenant: str, outcome: ChainOutcome) -> None:
+        expiry = dict(outcome.expiries).get("access_token")
+        if expiry is not None:
+            self._seen_expiry[tenant] = expiry
 
     async def check(self, tenant: TenantConfig | InvalidTenant) -> CheckResult:
         result = await self._check(tenant)
+        for kind, expires_at in result.expiries:
+            # Access tokens are short-lived and refreshed by their owner: only the refresh
+            # token's expiry is a deadline worth a warning.
+            if kind == "refresh_token":
+                warning = expiring_warning(kind, expires_at, self._clock(), self._soon_days)
+                if warning is not None:
+                    result = replace(result, warnings=(*result.warnings, warning))
         if isinstance(tenant, TenantConfig) and tenant.auth.type == "api_token":
             # Every API token has a date of death: Zendesk's retirement of API tokens.
             warning = api_token_warning(self._clock(), self._soon_days)
@@ -82,13 +105,26 @@ class Checker:
         try:
             async with asyncio.timeout(tenant.timeout):
                 try:
-                    authorization = self._authorization(tenant)
+                    authorization = await self._authorization(tenant)
                 except SecretUnavailable as exc:
                     return _result(tenant.name, Verdict(Category.CONFIG_INVALID, str(exc)))
-                async with self._open_fetcher(tenant, authorization) as fetcher:
-                    outcome = await run_chain(
-                        fetcher, expected_email=tenant.auth.email, expect=tenant.expect
+                if not isinstance(authorization, Authorization):
+                    return _result(tenant.name, grant_verdict(authorization))
+                oauth = None
+                if authorization.scheme == "bearer":
+                    oauth = OAuthContext(
+                        required_scopes=_required_scopes(tenant),
+                        expires_at=authorization.expires_at or self._seen_expiry.get(tenant.name),
+                        now=self._clock(),
                     )
+                async with self._open_fetcher(tenant, authorization.header) as fetcher:
+                    outcome = await run_chain(
+                        fetcher,
+                        expected_email=tenant.auth.email,
+                        expect=tenant.expect,
+                        oauth=oauth,
+                    )
+                self._remember_expiry(tenant.name, outcome)
         except TimeoutError:
             outcome = ChainOutcome(
                 Verdict(Category.TIMEOUT, f"the check did not finish within {tenant.timeout:g} s")
@@ -105,6 +141,15 @@ class Checker:
             duration=self._monotonic() - started,
             requests=0 if fetcher is None else fetcher.request_count,
         )
+
+
+def _required_scopes(tenant: TenantConfig) -> tuple[str, ...]:
+    auth = tenant.auth
+    if isinstance(auth, OAuthTokenAuth):
+        return auth.required_scopes
+    if isinstance(auth, OAuthClientCredentialsAuth):
+        return auth.scopes
+    return ()
 
 
 def _result(
@@ -129,4 +174,5 @@ def _result(
         retry_after_seconds=verdict.retry_after_seconds,
         rate_limit=outcome.rate_limit,
         facts=tuple(sorted(outcome.facts.items())),
+        expiries=tuple(outcome.expiries),
     )

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from monitor.checks.categories import Category
+from monitor.zendesk.oauth import GrantFailure, GrantRefused
 from monitor.zendesk.response import Answer, ApiResponse, FailureKind, TransportFailure
 
 
@@ -19,6 +20,7 @@ class Verdict:
     detail: str
     hint: str | None = None
     retry_after_seconds: float | None = None
+    invalid_token: bool = False  # a 401 with OAuth's invalid_token body
 
 
 _SUSPENSION_HINT = (
@@ -84,7 +86,11 @@ def common_verdict(answer: Answer, endpoint: str) -> Verdict | ApiResponse:
         body = answer.json_body()
         oauth = isinstance(body, dict) and body.get("error") == "invalid_token"
         what = "the OAuth token (invalid_token)" if oauth else "the credential"
-        return Verdict(Category.AUTH_FAILED, f"{endpoint} answered 401: Zendesk rejected {what}")
+        return Verdict(
+            Category.AUTH_FAILED,
+            f"{endpoint} answered 401: Zendesk rejected {what}",
+            invalid_token=oauth,
+        )
     scopes = missing_scopes(answer)
     if scopes is not None:
         return Verdict(
@@ -104,6 +110,23 @@ def common_verdict(answer: Answer, endpoint: str) -> Verdict | ApiResponse:
             retry_after_seconds=answer.retry_after_seconds,
         )
     return answer
+
+
+def grant_verdict(failure: GrantFailure) -> Verdict:
+    """The verdict when the client-credentials grant gave no token."""
+    endpoint = "oauth/tokens"
+    if isinstance(failure, GrantRefused):
+        return Verdict(
+            Category.AUTH_FAILED,
+            f"{endpoint}: the OAuth client-credentials grant was refused ({failure.error})",
+            "Check the OAuth client's id and secret in the monitor's config, and that the client "
+            "still exists in the customer's Admin Center > Apps and integrations > APIs > OAuth "
+            "clients.",
+        )
+    checked = common_verdict(failure, endpoint)
+    if isinstance(checked, Verdict):
+        return checked
+    return unexpected(checked, endpoint, "200 with an access token")
 
 
 def unexpected(answer: ApiResponse, endpoint: str, expected: str) -> Verdict:

@@ -21,7 +21,7 @@ from monitor.daemon.baselines import (
     compare,
     facts_of,
 )
-from monitor.zendesk.session import ClientFactory, authorization_for
+from monitor.zendesk.session import ClientFactory
 
 CONFIG_ENV = "ZENDESK_MONITOR_CONFIG"  # as in monitor/cli.py
 EXIT_OK = 0
@@ -114,7 +114,7 @@ def accept(config_path: str | None, state_dir: Path, name: str, *, out: TextIO, 
 async def _check_once(config: Config, tenant: TenantConfig | InvalidTenant) -> CheckResult:
     factory = ClientFactory(config.defaults.ca_file)
     try:
-        return await Checker(factory, authorization=authorization_for).check(tenant)
+        return await Checker(factory, authorization=factory.authorize).check(tenant)
     finally:
         await factory.aclose()
 

@@ -11,7 +11,7 @@ from monitor.checks.categories import Kind
 from monitor.checks.result import CheckResult
 from monitor.checks.runner import Checker
 from monitor.config.model import Config, InvalidTenant, TenantConfig
-from monitor.zendesk.session import ClientFactory, authorization_for
+from monitor.zendesk.session import ClientFactory
 
 EXIT_OK = 0
 EXIT_CREDENTIAL_FAILURE = 1
@@ -68,7 +68,7 @@ async def _check(
 ) -> list[CheckResult]:
     factory = ClientFactory(config.defaults.ca_file)
     try:
-        checker = Checker(factory, authorization=authorization_for)
+        checker = Checker(factory, authorization=factory.authorize)
         return await check_all(checker, tenants, concurrency, progress)
     finally:
         await factory.aclose()

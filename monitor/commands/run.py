@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ipaddress
 import signal
+import socket
 import sys
 import time
 from collections.abc import Callable
@@ -17,6 +19,7 @@ from monitor import __version__
 from monitor.checks.runner import Checker
 from monitor.config.load import load
 from monitor.config.model import Config
+from monitor.daemon import sharding
 from monitor.daemon.baselines import BaselineJudge, BaselineStore
 from monitor.daemon.reload import Reloader
 from monitor.daemon.scheduler import CheckScheduler
@@ -26,7 +29,7 @@ from monitor.daemon.store import ResultStore
 from monitor.exposition import events
 from monitor.exposition.http import ReloadOutcome, build_app, start_http
 from monitor.exposition.metrics import DaemonMetrics
-from monitor.zendesk.session import ClientFactory, authorization_for
+from monitor.zendesk.session import ClientFactory
 
 log = structlog.get_logger("monitor.daemon")
 
@@ -48,6 +51,29 @@ def parse_listen(text: str) -> Listen:
     if not sep or not port.isdigit() or int(port) > 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is not HOST:PORT (e.g. 0.0.0.0:9853)")
     return Listen(host.strip("[]") or "0.0.0.0", int(port))  # noqa: S104 - see DEFAULT_LISTEN
+
+
+def parse_resolve(text: str) -> tuple[str, str]:
+    """`SUFFIX:ADDRESS` (`zendesk.test:127.0.0.1`, `zendesk.test:[::1]`) -> (suffix, address)."""
+    suffix, sep, address = text.partition(":")
+    suffix, address = suffix.strip().strip(".").lower(), address.strip().strip("[]")
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        sep = ""
+    if not sep or not suffix:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not SUFFIX:ADDRESS (e.g. zendesk.test:127.0.0.1)"
+        )
+    return suffix, address
+
+
+def parse_shard_argument(text: str) -> sharding.Shard:
+    """`--shard I/N` or `auto/N` (README "Sharding"); `auto` reads this host's name."""
+    try:
+        return sharding.parse_shard(text, hostname=socket.gethostname())
+    except sharding.ShardError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -88,6 +114,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_false",
         help="start every tenant's first check at once (benchmarks)",
     )
+    # A testing aid, like curl's --resolve: the benchmark's simulated tenants each have a host
+    # name under one suffix, all served on loopback (see ClientFactory).
+    parser.add_argument(
+        "--resolve",
+        type=parse_resolve,
+        action="append",
+        default=[],
+        metavar="SUFFIX:ADDRESS",
+        help="connect to ADDRESS for SUFFIX and every host name under it (repeatable; testing)",
+    )
+    # Sharding (README "Sharding"): N replicas split the tenants; this one checks shard I.
+    parser.add_argument(
+        "--shard",
+        type=parse_shard_argument,
+        default=None,
+        metavar="I/N",
+        help="check only the tenants of shard I of N (0 <= I < N); auto/N takes I from the "
+        "host name's trailing -<n>, as in a StatefulSet (default: every tenant)",
+    )
 
 
 def run_daemon(
@@ -120,9 +165,9 @@ async def _serve(
         log.warning(
             "baselines_in_memory", reason="no --state-dir: permission baselines are lost on restart"
         )
-    clients = ClientFactory(config.defaults.ca_file)
+    clients = ClientFactory(config.defaults.ca_file, resolve=dict(args.resolve))
     monitor = Monitor(
-        checker=Checker(clients, authorization=authorization_for),
+        checker=Checker(clients, authorization=clients.authorize),
         store=store,
         metrics=metrics,
         judge=BaselineJudge(baselines, config_path=path),
@@ -130,9 +175,11 @@ async def _serve(
     scheduler = CheckScheduler(
         monitor.check, status=status, concurrency=args.concurrency, spread_first_runs=args.spread
     )
+    status.scheduler = scheduler  # its lag percentiles and skipped runs, for /status
 
     def apply(new: Config) -> None:
-        change = monitor.apply(new)
+        # With --shard, only this replica's tenants, at start and on every reload.
+        change = monitor.apply(sharding.select(new, args.shard))
         scheduler.set_tenants(monitor.intervals)
         for name in change.changed:
             scheduler.restart(name)
@@ -160,7 +207,11 @@ async def _serve(
         reload=reload_over_http if args.enable_lifecycle else None,
     )
     runner, port = await start_http(app, args.listen.host, args.listen.port)
-    log.info("listening", address=f"{args.listen.host}:{port}", tenants=len(config.entries))
+    log.info(
+        "listening",
+        address=f"{args.listen.host}:{port}",
+        tenants=len(sharding.select(config, args.shard).entries),  # this shard's, with --shard
+    )
     if announce is not None:
         announce(f"http://{args.listen.host}:{port}")
     apply(config)

@@ -69,6 +69,8 @@ def _parse_api_token(auth: Section) -> Auth | None:
 
 
 def _api_token_secrets(auth: Auth) -> tuple[tuple[str, SecretRef], ...]:
+    if not isinstance(auth, ApiTokenAuth):
+        raise TypeError(f"not an API-token auth: {auth.type}")
     return ((secret_key("token", auth.token), auth.token),)
 
 

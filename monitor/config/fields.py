@@ -48,7 +48,7 @@ class Context:
         return path if self.base_dir is None or path.is_absolute() else self.base_dir / path
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots for speed: one is made for every mapping
 class Section:
     """One mapping of the config at a key path."""
 

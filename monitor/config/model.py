@@ -35,7 +35,36 @@ class ApiTokenAuth:
 
 
 # One member per auth type (see monitor/config/auth.py: AUTH_KINDS); a union later.
-Auth = ApiTokenAuth
+@dataclass(frozen=True, slots=True)
+class OAuthTokenAuth:
+    """A bearer access token obtained elsewhere (the integration's own). The monitor never
+    refreshes it: refreshing rotates the token pair and would break its owner."""
+
+    token: SecretRef  # the token, or a JSON file {"access_token": ..., "expires_at": ...}
+    required_scopes: tuple[str, ...] = ("read",)
+    email: str | None = None  # when given, asserted against users/me
+    type: Literal["oauth_token"] = "oauth_token"
+
+
+@dataclass(frozen=True, slots=True)
+class OAuthClientCredentialsAuth:
+    """The monitor's own token from the client-credentials grant, cached until near expiry."""
+
+    client_id: str
+    client_secret: SecretRef
+    scopes: tuple[str, ...] = ("read",)
+    email: str | None = None
+    type: Literal["oauth_client_credentials"] = "oauth_client_credentials"
+
+
+Auth = ApiTokenAuth | OAuthTokenAuth | OAuthClientCredentialsAuth
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostics:
+    """An admin or OAuth credential used only to find why the integration credential fails."""
+
+    auth: Auth
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +90,7 @@ class TenantConfig:
     interval: float
     timeout: float
     position: int = 0  # index in the file's tenant list
+    diagnostics: Diagnostics | None = None
 
 
 @dataclass(frozen=True, slots=True)

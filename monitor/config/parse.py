@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from monitor.config import paths
@@ -166,7 +166,7 @@ def _outcome(
                 )
             )
         else:
-            valid.append(replace(entry.body.named(entry.name), position=entry.index))
+            valid.append(entry.body.named(entry.name, entry.index))
     config = Config(
         defaults=Defaults(interval=interval, timeout=timeout, ca_file=defaults.ca_file),
         tenants=tuple(valid),

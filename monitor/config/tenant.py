@@ -38,7 +38,7 @@ class TenantBody:
     interval: float
     timeout: float
 
-    def named(self, name: str) -> TenantConfig:
+    def named(self, name: str, position: int) -> TenantConfig:
         return TenantConfig(
             name=name,
             subdomain=self.subdomain,
@@ -47,6 +47,7 @@ class TenantBody:
             expect=self.expect,
             interval=self.interval,
             timeout=self.timeout,
+            position=position,
         )
 
 

@@ -5,6 +5,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class SchedulerFigures(Protocol):
+    """What /status shows of the scheduler beyond the fields below (CheckScheduler has these;
+    the daemon benchmark reads them)."""
+
+    skipped_runs_total: int
+
+    def lag_quantile(self, q: float) -> float | None: ...
 
 
 @dataclass(slots=True)
@@ -21,6 +31,8 @@ class DaemonStatus:
     config_reload_successful: bool = True
     config_reload_success_at: float | None = None  # wall clock
     config_problems: list[str] = field(default_factory=list)
+    # The running scheduler, for the lag percentiles in /status; None until the daemon sets it.
+    scheduler: SchedulerFigures | None = None
 
     def beat(self) -> None:
         self.scheduler_heartbeat = self.monotonic()

@@ -1,19 +1,30 @@
-"""The `/api/v2` endpoints of one active account, after faults and rate limiting."""
+"""The `/api/v2` endpoints of one active account, after faults and rate limiting.
+
+The OAuth token endpoint (`POST /oauth/tokens`, outside /api/v2) is `oauth.token_endpoint`.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import Enum
 
 from aiohttp import web
 
-from monitor.simulator import answers, bodies
-from monitor.simulator.auth import admit, authenticate
+from monitor.simulator import admin, answers, bodies, oauth
+from monitor.simulator.auth import Identity, Outcome, admit, authenticate
 from monitor.simulator.pagination import PaginationError, paginate
-from monitor.simulator.state import Account, CustomRole, Plan, SimulatorState, TenantState, User
+from monitor.simulator.state import (
+    Account,
+    CustomRole,
+    Plan,
+    SimulatorState,
+    TenantState,
+    User,
+    rfc3339,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +43,10 @@ class Call:
 class Access(Enum):
     ANYONE = "anyone"  # no credentials needed
     SELF = "self"  # users/me: "Allowed For: Anonymous users"
+    USERS = "users"  # any authenticated user, end users included
     AGENTS = "agents"  # staff only: end users get 403
     ADMINS = "admins"  # admins, or agents whose role may manage roles
+    ACCOUNT_ADMINS = "account_admins"  # admins only
 
 
 Handler = Callable[[Call, User | None, tuple[str, ...]], web.Response]
@@ -44,6 +57,12 @@ class Route:
     handler: Handler
     access: Access
     enterprise_only: bool = False
+    # 404 InvalidEndpoint while account token access is off (cartography: api_tokens).
+    needs_token_access: bool = False
+    # OAuth: a GET needs the `read` scope, or `<resource>:read` when the endpoint belongs to a
+    # resource with its own scopes (tickets, users, organizations...).
+    resource: str | None = None
+    scoped: bool = True  # False: any valid token may call it (Show Token)
 
 
 def users_me(call: Call, user: User | None, _: tuple[str, ...]) -> web.Response:
@@ -125,18 +144,26 @@ def accounts_available(call: Call, _: User | None, __: tuple[str, ...]) -> web.R
 
 
 def account_settings(call: Call, _: User | None, __: tuple[str, ...]) -> web.Response:
-    return answers.json_answer(bodies.account_settings(call.tenant.token_access))
+    tenant = call.tenant
+    return answers.json_answer(
+        bodies.account_settings(tenant.token_access, tenant.settings_flag_format)
+    )
 
 
 _EXACT: dict[str, Route] = {
-    "/api/v2/users/me": Route(users_me, Access.SELF),
+    "/api/v2/users/me": Route(users_me, Access.SELF, resource="users"),
+    "/api/v2/users/search": Route(admin.search_users, Access.AGENTS, resource="users"),
     "/api/v2/custom_roles": Route(list_custom_roles, Access.AGENTS, enterprise_only=True),
     "/api/v2/groups": Route(list_groups, Access.AGENTS),
     "/api/v2/accounts/available": Route(accounts_available, Access.ANYONE),
     "/api/v2/account/settings": Route(account_settings, Access.AGENTS),
+    "/api/v2/api_tokens": Route(
+        admin.list_api_tokens, Access.ACCOUNT_ADMINS, needs_token_access=True
+    ),
+    "/api/v2/oauth/tokens/current": Route(oauth.current_token, Access.USERS, scoped=False),
 }
 _PATTERNS: list[tuple[re.Pattern[str], Route]] = [
-    (re.compile(r"/api/v2/users/(\d+)"), Route(show_user, Access.AGENTS)),
+    (re.compile(r"/api/v2/users/(\d+)"), Route(show_user, Access.AGENTS, resource="users")),
     (
         re.compile(r"/api/v2/users/(\d+)/group_memberships"),
         Route(user_group_memberships, Access.AGENTS),
@@ -152,7 +179,7 @@ def _route(path: str) -> tuple[Route, tuple[str, ...]] | None:
     exact = _EXACT.get(path)
     if exact is not None:
         return exact, ()
-    if path.startswith("/api/v2/users/") or path.startswith("/api/v2/custom_roles/"):
+    if path.startswith(("/api/v2/users/", "/api/v2/custom_roles/")):
         for pattern, route in _PATTERNS:
             match = pattern.fullmatch(path)
             if match:
@@ -167,6 +194,28 @@ def _may_manage_roles(tenant: TenantState, user: User) -> bool:
     return role is not None and role.configuration.get("manage_roles", "none") != "none"
 
 
+def _note_use(identity: Identity, now: datetime) -> None:
+    """Tokens remember when they last authenticated a request."""
+    if identity.outcome is not Outcome.AUTHENTICATED:
+        return
+    if identity.api_token is not None:
+        identity.api_token.last_used = rfc3339(now)
+    if identity.oauth_token is not None:
+        identity.oauth_token.used_at = now
+
+
+def _allowed(tenant: TenantState, access: Access, user: User) -> bool:
+    match access:
+        case Access.AGENTS:
+            return user.is_staff
+        case Access.ADMINS:
+            return _may_manage_roles(tenant, user)
+        case Access.ACCOUNT_ADMINS:
+            return user.role == "admin"
+        case _:
+            return True
+
+
 def handle(call: Call) -> web.Response:
     if not call.path.startswith("/api/v2/"):
         return answers.invalid_endpoint()
@@ -178,16 +227,21 @@ def handle(call: Call) -> web.Response:
     route, args = found
     if route.enterprise_only and call.tenant.plan is Plan.TEAM:
         return answers.invalid_endpoint()
+    if route.needs_token_access and not call.tenant.token_access:
+        return answers.invalid_endpoint()
     if route.access is Access.ANYONE:
         return route.handler(call, None, args)
-    identity = authenticate(call.tenant, call.authorization)
+    now = call.state.now()
+    identity = authenticate(call.tenant, call.authorization, now)
+    _note_use(identity, now)
     user = admit(call.tenant, identity, is_me=route.access is Access.SELF)
     if isinstance(user, web.Response):
         return user
     # "last sign-in or last API request made with an API token" (users JSON format).
-    user.last_login_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if route.access is Access.AGENTS and not user.is_staff:
-        return answers.forbidden()
-    if route.access is Access.ADMINS and not _may_manage_roles(call.tenant, user):
+    user.last_login_at = rfc3339(now)
+    token = identity.oauth_token
+    if token is not None and route.scoped and not oauth.has_read_scope(token, route.resource):
+        return oauth.missing_scope(call.tenant)
+    if not _allowed(call.tenant, route.access, user):
         return answers.forbidden()
     return route.handler(call, user, args)

@@ -3,8 +3,9 @@
 `authenticate` only decides the identity; `admit` turns it into the user a request acts as,
 or into the answer Zendesk gives instead (users/me answers some failures differently).
 
-Bearer (OAuth) tokens: add them to `TenantState` and make `_bearer` look them up; `admit`
-already answers a rejected one with the OAuth `invalid_token` 401.
+Basic `{email}/token:{api_token}` and Bearer (OAuth access token) go through the same path, so
+an admin's API token and an admin's OAuth token reach the same endpoints. A Bearer identity
+also carries its token: `api.py` checks its scopes.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ import base64
 import binascii
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
 from aiohttp import web
 
 from monitor.simulator import answers
-from monitor.simulator.state import Answer, TenantState, User
+from monitor.simulator.state import Answer, OAuthToken, TenantState, Token, User
 
 Scheme = Literal["basic", "bearer"]
 
@@ -30,13 +32,15 @@ class Outcome(StrEnum):
     # Basic without "/token" is a password attempt: password API auth was removed in 2026.
     BASIC_WITHOUT_SUFFIX = "basic_without_suffix"
     CREDENTIAL_REJECTED = "credential_rejected"  # bad/inactive token, access off, unknown email
-    BEARER_REJECTED = "bearer_rejected"  # OAuth: no tokens are simulated yet
+    BEARER_REJECTED = "bearer_rejected"  # OAuth: unknown, revoked or expired token
 
 
 @dataclass(frozen=True, slots=True)
 class Identity:
     outcome: Outcome
     user: User | None = None
+    api_token: Token | None = None  # the API token that authenticated (Basic)
+    oauth_token: OAuthToken | None = None  # the OAuth token that authenticated (Bearer)
 
 
 def scheme_of(authorization: str | None) -> Scheme | None:
@@ -50,7 +54,7 @@ def scheme_of(authorization: str | None) -> Scheme | None:
     return None
 
 
-def _basic(tenant: TenantState, credentials: str) -> Identity:
+def _basic(tenant: TenantState, credentials: str, _: datetime) -> Identity:
     try:
         decoded = base64.b64decode(credentials, validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):
@@ -66,26 +70,30 @@ def _basic(tenant: TenantState, credentials: str) -> Identity:
     # Tokens belong to the account: any verified user's email works with any active token.
     if token is None or not tenant.token_access or user is None or not user.verified:
         return Identity(Outcome.CREDENTIAL_REJECTED)
-    return Identity(Outcome.AUTHENTICATED, user)
+    return Identity(Outcome.AUTHENTICATED, user, api_token=token)
 
 
-def _bearer(tenant: TenantState, credentials: str) -> Identity:
-    # Extension point: OAuth access tokens are not simulated yet, so every one is invalid.
-    del tenant, credentials
-    return Identity(Outcome.BEARER_REJECTED)
+def _bearer(tenant: TenantState, credentials: str, now: datetime) -> Identity:
+    # OAuth tokens act as their own user; account token access (API tokens) does not matter.
+    token = tenant.oauth_token(credentials)
+    user = None if token is None else tenant.user_by_id(token.user_id)
+    if token is None or user is None or not token.is_valid(now):
+        return Identity(Outcome.BEARER_REJECTED)
+    return Identity(Outcome.AUTHENTICATED, user, oauth_token=token)
 
 
-_SCHEMES: dict[Scheme, Callable[[TenantState, str], Identity]] = {
+_SCHEMES: dict[Scheme, Callable[[TenantState, str, datetime], Identity]] = {
     "basic": _basic,
     "bearer": _bearer,
 }
 
 
-def authenticate(tenant: TenantState, authorization: str | None) -> Identity:
+def authenticate(tenant: TenantState, authorization: str | None, now: datetime) -> Identity:
+    """Who the request authenticates as; `now` is the simulator's time (OAuth expiry)."""
     scheme = scheme_of(authorization)
     if scheme is None or authorization is None:
         return Identity(Outcome.NO_CREDENTIALS)
-    return _SCHEMES[scheme](tenant, authorization.split(" ", 1)[-1].strip())
+    return _SCHEMES[scheme](tenant, authorization.split(" ", 1)[-1].strip(), now)
 
 
 def user_state_answer(tenant: TenantState, user: User) -> Answer:

@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from monitor.simulator.state import CustomRole, Group, Membership, User
+from monitor.simulator.state import (
+    CustomRole,
+    FlagFormat,
+    Group,
+    Membership,
+    OAuthToken,
+    ScopeWording,
+    Token,
+    TokenEnd,
+    User,
+    rfc3339,
+)
 
 # Exactly the 37 bytes Zendesk sends for a rejected Basic credential.
 COULDNT_AUTHENTICATE = b'{"error":"Couldn\'t authenticate you"}'
@@ -31,6 +42,44 @@ OAUTH_INVALID_TOKEN = {
         "The access token provided is expired, revoked, malformed or invalid for other reasons."
     ),
 }
+# The token endpoint's errors (RFC 6749 section 5.2, in the wording of Doorkeeper, whose
+# invalid_token and invalid_client texts Zendesk's match).
+OAUTH_INVALID_CLIENT = {
+    "error": "invalid_client",
+    "error_description": (
+        "Client authentication failed due to unknown client, no client authentication"
+        " included, or unsupported authentication method."
+    ),
+}
+OAUTH_UNSUPPORTED_GRANT_TYPE = {
+    "error": "unsupported_grant_type",
+    "error_description": (
+        "The authorization grant type is not supported by the authorization server."
+    ),
+}
+OAUTH_INVALID_SCOPE = {
+    "error": "invalid_scope",
+    "error_description": "The requested scope is invalid, unknown, or malformed.",
+}
+OAUTH_INVALID_GRANT = {
+    "error": "invalid_grant",
+    "error_description": (
+        "The provided authorization grant is invalid, expired, revoked, does not match the"
+        " redirection URI used in the authorization request, or was issued to another client."
+    ),
+}
+OAUTH_INVALID_REQUEST = {
+    "error": "invalid_request",
+    "error_description": (
+        "The request is missing a required parameter, includes an unsupported parameter"
+        " value, or is otherwise malformed."
+    ),
+}
+_MISSING_SCOPES = {
+    ScopeWording.LEGACY: "You are missing the following required scopes: ",
+    ScopeWording.CURRENT: "Missing the following required scopes: ",
+}
+VISIBLE_TOKEN_LENGTH = 4
 RATE_LIMITED_TEXT = "Number of allowed API requests per minute exceeded"
 UNAVAILABLE_TEXT = "Service Unavailable"
 SERVER_ERROR_TEXT = "Internal Server Error"
@@ -185,14 +234,79 @@ def membership(m: Membership, api_base: str) -> dict[str, Any]:
     }
 
 
-def account_settings(token_access: bool) -> dict[str, Any]:
+def account_settings(token_access: bool, flag_format: FlagFormat) -> dict[str, Any]:
     # The doc example serialises these flags as strings; password access is gone since 2026.
+    def flag(value: bool) -> bool | str:
+        if flag_format is FlagFormat.BOOLEAN:
+            return value
+        return "true" if value else "false"
+
     return {
         "settings": {
             "api": {
                 "accepted_api_agreement": True,
-                "api_password_access": "false",
-                "api_token_access": "true" if token_access else "false",
+                "api_password_access": flag(False),
+                "api_token_access": flag(token_access),
             }
         }
     }
+
+
+def missing_scopes(wording: ScopeWording, scopes: str) -> dict[str, Any]:
+    return {"error": "Forbidden", "description": _MISSING_SCOPES[wording] + scopes}
+
+
+def _moment(value: Any) -> str | None:
+    return None if value is None else rfc3339(value)
+
+
+def oauth_token(t: OAuthToken, api_base: str) -> dict[str, Any]:
+    """Show Token: the value cut to its first 10 characters; refresh tokens are not simulated."""
+    return {
+        "id": t.id,
+        "user_id": t.user_id,
+        "client_id": t.client_id,
+        "token": t.token[:10],
+        "refresh_token": None,
+        "scopes": list(t.scopes),
+        "created_at": rfc3339(t.created_at),
+        "used_at": _moment(t.used_at),
+        "expires_at": _moment(t.expires_at),
+        "refresh_token_expires_at": _moment(t.refresh_token_expires_at),
+        "url": f"{api_base}/api/v2/oauth/tokens/{t.id}.json",
+    }
+
+
+def issued_token(value: str, scopes: list[str], expires_in: int) -> dict[str, Any]:
+    return {
+        "access_token": value,
+        "token_type": "bearer",
+        "scope": " ".join(scopes),
+        "expires_in": expires_in,
+    }
+
+
+def visible_token(value: str, end: TokenEnd) -> str:
+    if end is TokenEnd.START:
+        return value[:VISIBLE_TOKEN_LENGTH]
+    return value[-VISIBLE_TOKEN_LENGTH:]
+
+
+def api_token(t: Token, end: TokenEnd, creator: User | None) -> dict[str, Any]:
+    """List API Tokens: the value itself is never sent back (`token` null)."""
+    data: dict[str, Any] = {
+        "id": t.id,
+        "user_id": t.user_id,
+        "assigned_user_id": t.assigned_user_id,
+        "description": t.description,
+        "active": t.active,
+        "created_at": t.created_at,
+        "updated_at": t.updated_at,
+        "last_used": t.last_used,
+        "visible_token": visible_token(t.token, end),
+        "token": None,
+    }
+    if creator is not None:  # include_users=true
+        data["user_name"] = creator.name
+        data["user_email"] = creator.email
+    return data

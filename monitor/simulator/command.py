@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import signal
 import ssl
 import sys
@@ -32,6 +33,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this certificate")
     parser.add_argument("--tls-key", metavar="FILE", help="private key for --tls-cert")
+    # For the daemon benchmark: every tenant answer waits this long, like a distant server.
+    parser.add_argument(
+        "--latency",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="delay every tenant answer by this long (default: 0)",
+    )
 
 
 def parse_listen(value: str) -> tuple[str, int]:
@@ -57,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
         scenario = default_scenario() if args.scenario is None else load_scenario(args.scenario)
         host, port = parse_listen(args.listen)
         ssl_context = _ssl_context(args.tls_cert, args.tls_key)
+        if not (math.isfinite(args.latency) and args.latency >= 0):
+            raise ValueError(f"--latency must be 0 or more seconds, got {args.latency}")
     except ScenarioError as error:
         print(error, file=sys.stderr)
         return 2
@@ -64,21 +75,27 @@ def run(args: argparse.Namespace) -> int:
         print(f"simulate: {error}", file=sys.stderr)
         return 2
     try:
-        return asyncio.run(_serve(scenario, host, port, ssl_context))
+        return asyncio.run(_serve(scenario, host, port, ssl_context, args.latency))
     except OSError as error:
         print(f"simulate: cannot listen on {args.listen}: {error}", file=sys.stderr)
         return 1
 
 
 async def _serve(
-    scenario: Scenario, host: str, port: int, ssl_context: ssl.SSLContext | None
+    scenario: Scenario,
+    host: str,
+    port: int,
+    ssl_context: ssl.SSLContext | None,
+    latency: float = 0.0,
 ) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     try:
-        async with Simulator(scenario, host=host, port=port, ssl_context=ssl_context) as sim:
+        async with Simulator(
+            scenario, host=host, port=port, ssl_context=ssl_context, latency=latency
+        ) as sim:
             lines = [f"{name} {url}" for name, url in sim.tenant_urls().items()]
             lines.append(f"{OTHER_LISTENER_NAME} {sim.other_base_url}")
             print("\n".join(lines), flush=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -24,16 +24,22 @@ from monitor.simulator.roles import (
     default_roles,
 )
 from monitor.simulator.state import (
+    OAUTH_EXPIRES_IN_RANGE,
     Account,
     Answer,
     CustomRole,
     Fault,
     FaultKind,
+    FlagFormat,
     Group,
     Membership,
+    OAuthClient,
+    OAuthToken,
     Plan,
+    ScopeWording,
     TenantState,
     Token,
+    TokenEnd,
     User,
 )
 from monitor.simulator.validation import Problem, Reader, ScenarioError
@@ -70,7 +76,39 @@ class Scenario:
 
 # ---- per-object key tables -----------------------------------------------------------------
 
-_TOKEN_KEYS: dict[str, v.Check] = {"id": v.integer, "token": v.name, "active": v.boolean}
+_TOKEN_KEYS: dict[str, v.Check] = {
+    "id": v.integer,
+    "token": v.name,
+    "active": v.boolean,
+    "description": v.text,
+    "user_id": v.optional(v.integer),
+    "assigned_user_id": v.optional(v.integer),
+    "created_at": v.timestamp_text,
+    "updated_at": v.timestamp_text,
+    "last_used": v.optional(v.timestamp_text),
+}
+
+_OAUTH_TOKEN_KEYS: dict[str, v.Check] = {
+    "id": v.integer,
+    "token": v.name,
+    "user_id": v.integer,
+    "scopes": v.names,
+    "expires_at": v.optional(v.timestamp),
+    "refresh_token_expires_at": v.optional(v.timestamp),
+    "client_id": v.optional(v.integer_or_name),
+    "revoked": v.boolean,
+    "created_at": v.timestamp,
+    "used_at": v.optional(v.timestamp),
+}
+
+_OAUTH_CLIENT_KEYS: dict[str, v.Check] = {
+    "id": v.integer,
+    "client_id": v.name,
+    "secret": v.name,
+    "user_id": v.integer,
+    "scopes": v.names,
+    "expires_in": v.int_range(*OAUTH_EXPIRES_IN_RANGE),
+}
 
 _USER_KEYS: dict[str, v.Check] = {
     "id": v.integer,
@@ -173,8 +211,23 @@ _TENANT_SCALARS: dict[str, v.Check] = {
     "deleted_user_answer": v.enum(Answer),
     "unauthenticated_me_answer": v.enum(Answer, Answer.UNAUTHORIZED, Answer.ANONYMOUS),
     "rate_limit": v.positive_int,
+    # YAML reads an unquoted 2026 as a number: take it as the string.
+    "scope_error_wording": lambda value: v.enum(ScopeWording)(
+        str(value) if type(value) is int else value
+    ),
+    "visible_token_end": v.enum(TokenEnd),
+    "settings_flag_format": v.enum(FlagFormat),
 }
-_TENANT_LISTS = ("custom_roles", "tokens", "users", "groups", "memberships", "faults")
+_TENANT_LISTS = (
+    "custom_roles",
+    "tokens",
+    "users",
+    "groups",
+    "memberships",
+    "faults",
+    "oauth_tokens",
+    "oauth_clients",
+)
 TENANT_KEYS = frozenset(_TENANT_SCALARS) | frozenset(_TENANT_LISTS)
 
 
@@ -190,6 +243,26 @@ def _token(r: Reader, raw: Any, location: str, index: int) -> Token | None:
         return None
     values.setdefault("id", index + 1)
     return Token(**values)
+
+
+def _oauth_token(r: Reader, raw: Any, location: str, index: int) -> OAuthToken | None:
+    mapping = r.mapping(raw, location)
+    required = {"token", "user_id"}
+    values = None if mapping is None else r.fields(mapping, location, _OAUTH_TOKEN_KEYS, required)
+    if values is None:
+        return None
+    values.setdefault("id", index + 1)
+    return OAuthToken(**values)
+
+
+def _oauth_client(r: Reader, raw: Any, location: str, index: int) -> OAuthClient | None:
+    mapping = r.mapping(raw, location)
+    required = {"client_id", "secret", "user_id"}
+    values = None if mapping is None else r.fields(mapping, location, _OAUTH_CLIENT_KEYS, required)
+    if values is None:
+        return None
+    values.setdefault("id", index + 1)
+    return OAuthClient(**values)
 
 
 def _role(r: Reader, raw: Any, location: str) -> CustomRole | None:
@@ -329,6 +402,8 @@ def _tenant(
         "groups": lambda x, loc, _: _group(r, x, loc),
         "memberships": lambda x, loc, i: _membership(r, x, loc, i),
         "faults": lambda x, loc, _: _fault(r, x, loc),
+        "oauth_tokens": lambda x, loc, i: _oauth_token(r, x, loc, i),
+        "oauth_clients": lambda x, loc, i: _oauth_client(r, x, loc, i),
     }
     for key, parse in parsers.items():
         if key in raw:
@@ -337,10 +412,27 @@ def _tenant(
                 r.unique([item.id for item in items], where(key), "id")
     if "users" in raw:  # Zendesk compares emails case-insensitively
         r.unique([u.email.casefold() for u in values["users"]], where("users"), "email")
+    if "oauth_tokens" in raw:
+        r.unique([t.token for t in values["oauth_tokens"]], where("oauth_tokens"), "token")
+    if "oauth_clients" in raw:
+        clients = values["oauth_clients"]
+        r.unique([c.client_id for c in clients], where("oauth_clients"), "client_id")
     tenant = TenantState(**values)
     if "memberships" in raw:
         _check_memberships(r, tenant, where("memberships"))
+    for key in ("oauth_tokens", "oauth_clients"):
+        if key in raw:
+            _check_user_ids(r, tenant, getattr(tenant, key), where(key))
     return tenant
+
+
+def _check_user_ids(
+    r: Reader, tenant: TenantState, items: Sequence[OAuthToken | OAuthClient], location: str
+) -> None:
+    user_ids = {u.id for u in tenant.users}
+    for index, item in enumerate(items):
+        if item.user_id not in user_ids:
+            r.problem(f"{location}[{index}].user_id", f"no user with id {item.user_id}")
 
 
 def _check_memberships(r: Reader, tenant: TenantState, location: str) -> None:

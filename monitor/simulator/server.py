@@ -7,7 +7,9 @@ where closed accounts redirect; it shows whether a client carried credentials ac
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import math
 import secrets
 import socket
 import ssl
@@ -78,7 +80,8 @@ class Simulator:
     """`async with Simulator(scenario) as sim:` serves until the block ends.
 
     No scenario: the built-in one. `port`/`other_port` 0 pick free ports; `ssl_context` serves
-    HTTPS on both listeners; `clock` (monotonic seconds) drives the rate-limit windows.
+    HTTPS on both listeners; `clock` (monotonic seconds) drives the rate-limit windows;
+    `latency` (seconds) delays every tenant answer, as a distant Zendesk would (benchmarks).
 
     `sim.state` holds the live, mutable tenants: change them (or use the helpers below, or
     the control API) and the next request sees the change.
@@ -96,8 +99,11 @@ class Simulator:
         clock: Callable[[], float] = time.monotonic,
         request_log_limit: int | None = 100_000,
         shutdown_timeout: float = 0.5,
+        latency: float = 0.0,
     ) -> None:
         scenario = default_scenario() if scenario is None else scenario
+        if not (math.isfinite(latency) and latency >= 0):
+            raise ValueError(f"latency must be 0 or more seconds, got {latency}")
         # A private copy: two simulators built from one Scenario must not share state.
         self.state = SimulatorState({n: t.clone() for n, t in scenario.tenants.items()})
         self.host_suffix = (host_suffix or scenario.host_suffix or "").strip(".").lower() or None
@@ -107,6 +113,7 @@ class Simulator:
         self._ssl_context = ssl_context
         self._clock = clock
         self._shutdown_timeout = shutdown_timeout
+        self._latency = latency
         self._log = RequestLog(request_log_limit)
         self._main: _Listener | None = None
         self._other: _Listener | None = None
@@ -200,6 +207,12 @@ class Simulator:
     def clear_requests(self) -> None:
         self._log.clear()
 
+    @property
+    def requests_total(self) -> int:
+        """Requests answered since start on both listeners (not the control API); unlike the
+        log, never bounded nor cleared."""
+        return self._log.total
+
     # ---- changing tenants ---------------------------------------------------------------------
 
     def update_tenant(self, name: str, **fields: Any) -> None:
@@ -274,6 +287,8 @@ class Simulator:
         target = resolve(self.scheme, request.host, path, self.host_suffix)
         status = 0  # stays 0 when the connection is reset or the handler is cancelled
         try:
+            if self._latency:  # the fixed round trip of a distant server (benchmarks)
+                await asyncio.sleep(self._latency)
             if target.tenant is None:
                 response = answers.text(404, "Not Found")
             else:

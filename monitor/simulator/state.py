@@ -6,7 +6,9 @@ the HTTP control API); every request reads them afresh, so a change shows on the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -50,15 +52,97 @@ class FaultKind(StrEnum):
     STATUS = "status"  # any `status` with `body` / `content_type` / `headers`
 
 
+class ScopeWording(StrEnum):
+    """The 403 text for an OAuth token missing a scope (tap-zendesk saw it change in 2026)."""
+
+    LEGACY = "legacy"  # "You are missing the following required scopes: read"
+    CURRENT = "2026"  # "Missing the following required scopes: read"
+
+
+class TokenEnd(StrEnum):
+    """Which end of an API token `visible_token` shows: public sources disagree."""
+
+    END = "end"  # the last 4 characters
+    START = "start"  # the first 4 characters
+
+
+class FlagFormat(StrEnum):
+    """How account settings serialise the api flags: typed boolean, shown as strings."""
+
+    STRING = "string"  # "true" / "false", like the doc example
+    BOOLEAN = "boolean"  # true / false, like the JSON-format table
+
+
+def rfc3339(moment: datetime) -> str:
+    """Zendesk's timestamp format: UTC, whole seconds, "Z"."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 @dataclass(slots=True)
 class Token:
+    """An API token. It belongs to the account; `user_id` is the admin who created it."""
+
     id: int
     token: str
+    # false: revoked, or deactivated (for inactivity, after 2026-07-28); still listed.
     active: bool = True
+    description: str = ""
+    user_id: int | None = None
+    assigned_user_id: int | None = None
+    created_at: str = "2024-01-01T00:00:00Z"
+    updated_at: str = "2024-01-01T00:00:00Z"
+    # Updated to the simulator's time on every request the token authenticates.
+    last_used: str | None = None
 
     def __repr__(self) -> str:
         # Token values must never reach a log line, even through a tenant's repr.
         return f"Token(id={self.id!r}, token=<secret>, active={self.active!r})"
+
+
+@dataclass(slots=True)
+class OAuthToken:
+    """An OAuth access token (`Authorization: Bearer <token>`) acting as user `user_id`."""
+
+    id: int
+    token: str
+    user_id: int
+    scopes: list[str] = field(default_factory=lambda: ["read"])
+    expires_at: datetime | None = None  # None: never expires (legacy tokens)
+    refresh_token_expires_at: datetime | None = None
+    client_id: int | str | None = None
+    revoked: bool = False
+    created_at: datetime = datetime(2024, 1, 1, tzinfo=UTC)
+    used_at: datetime | None = None  # updated on every request the token authenticates
+
+    def is_valid(self, now: datetime) -> bool:
+        return not self.revoked and (self.expires_at is None or now < self.expires_at)
+
+    def __repr__(self) -> str:
+        return (
+            f"OAuthToken(id={self.id!r}, token=<secret>, user_id={self.user_id!r}, "
+            f"scopes={self.scopes!r}, expires_at={self.expires_at!r}, revoked={self.revoked!r})"
+        )
+
+
+OAUTH_EXPIRES_IN_RANGE = (300, 172_800)  # seconds, per the grant-type tokens reference
+
+
+@dataclass(slots=True)
+class OAuthClient:
+    """An OAuth client for the client-credentials grant; its tokens act as user `user_id`."""
+
+    id: int  # the numeric id tokens show as `client_id`
+    client_id: str  # the identifier sent in the grant request
+    secret: str
+    user_id: int
+    scopes: list[str] = field(default_factory=lambda: ["read"])
+    expires_in: int = 7200
+
+    def __repr__(self) -> str:
+        return (
+            f"OAuthClient(id={self.id!r}, client_id={self.client_id!r}, secret=<secret>, "
+            f"user_id={self.user_id!r}, scopes={self.scopes!r})"
+        )
 
 
 @dataclass(slots=True)
@@ -187,6 +271,11 @@ class TenantState:
     unauthenticated_me_answer: Answer = Answer.UNAUTHORIZED
     rate_limit: int = 700
     faults: list[Fault] = field(default_factory=list)
+    oauth_tokens: list[OAuthToken] = field(default_factory=list)
+    oauth_clients: list[OAuthClient] = field(default_factory=list)
+    scope_error_wording: ScopeWording = ScopeWording.CURRENT
+    visible_token_end: TokenEnd = TokenEnd.END
+    settings_flag_format: FlagFormat = FlagFormat.STRING
 
     def clone(self) -> TenantState:
         """An independent copy (much faster than copy.deepcopy for 10k tenants)."""
@@ -200,6 +289,8 @@ class TenantState:
             groups=[replace(g) for g in self.groups],
             memberships=[replace(m) for m in self.memberships],
             faults=[replace(f, headers=dict(f.headers)) for f in self.faults],
+            oauth_tokens=[replace(t, scopes=list(t.scopes)) for t in self.oauth_tokens],
+            oauth_clients=[replace(c, scopes=list(c.scopes)) for c in self.oauth_clients],
         )
 
     # Lookups scan one tenant's short lists: cost is independent of the number of tenants,
@@ -228,6 +319,39 @@ class TenantState:
     def role_by_id(self, role_id: int) -> CustomRole | None:
         return next((r for r in self.custom_roles if r.id == role_id), None)
 
+    def remove_token(self, token_id: int) -> bool:
+        """Delete an API token (it disappears from the list); False when there is none."""
+        kept = [t for t in self.tokens if t.id != token_id]
+        removed = len(kept) != len(self.tokens)
+        self.tokens[:] = kept
+        return removed
+
+    def remove_oauth_token(self, token_id: int) -> bool:
+        kept = [t for t in self.oauth_tokens if t.id != token_id]
+        removed = len(kept) != len(self.oauth_tokens)
+        self.oauth_tokens[:] = kept
+        return removed
+
+    def oauth_token(self, value: str) -> OAuthToken | None:
+        """The OAuth token with this value, whatever its state (case-sensitive)."""
+        return next((t for t in self.oauth_tokens if t.token == value), None)
+
+    def oauth_client(self, client_id: str) -> OAuthClient | None:
+        return next((c for c in self.oauth_clients if c.client_id == client_id), None)
+
+    def next_oauth_token_id(self) -> int:
+        return max((t.id for t in self.oauth_tokens), default=0) + 1
+
+    def users_with_email(self, email: str) -> list[User]:
+        """Every user one of whose emails is `email` (case-insensitive), deleted ones too."""
+        wanted = email.casefold()
+        return [
+            u
+            for u in self.users
+            if u.email.casefold() == wanted
+            or any(e.casefold() == wanted for e in u.secondary_emails)
+        ]
+
 
 TENANT_FIELDS = frozenset(f.name for f in fields(TenantState))
 
@@ -240,12 +364,55 @@ class RateWindow:
     count: int = 0
 
 
+class WallClock:
+    """The simulator's "now" (UTC) for OAuth expiry, `used_at`, `last_used`, `last_login_at`.
+
+    Real time by default. `set` freezes it at a given moment (None: back to real time);
+    `advance` moves it forward (freezing it first). Rate-limit windows use the separate
+    monotonic `clock` option of `Simulator`.
+    """
+
+    def __init__(self, source: Callable[[], datetime] | None = None) -> None:
+        self._source = source or (lambda: datetime.now(UTC))
+        self._fixed: datetime | None = None
+
+    def now(self) -> datetime:
+        return self._fixed if self._fixed is not None else self._source()
+
+    @property
+    def frozen(self) -> bool:
+        return self._fixed is not None
+
+    def set(self, moment: datetime | None) -> None:
+        if moment is not None and moment.tzinfo is None:
+            raise ValueError("the simulator time needs a time zone, e.g. tzinfo=UTC")
+        self._fixed = None if moment is None else moment.astimezone(UTC)
+
+    def advance(self, delta: timedelta | float) -> datetime:
+        step = delta if isinstance(delta, timedelta) else timedelta(seconds=delta)
+        self._fixed = self.now() + step
+        return self._fixed
+
+
 class SimulatorState:
     """All tenants by name plus the per-tenant rate counters; every lookup is a dict access."""
 
-    def __init__(self, tenants: dict[str, TenantState]) -> None:
+    def __init__(self, tenants: dict[str, TenantState], clock: WallClock | None = None) -> None:
         self.tenants = tenants
         self.rate_windows: dict[str, RateWindow] = {}
+        self.clock = WallClock() if clock is None else clock
+
+    def now(self) -> datetime:
+        """The simulator's current time (see `WallClock`)."""
+        return self.clock.now()
+
+    def set_time(self, moment: datetime | None) -> None:
+        """Freeze the simulator's time at `moment` (aware); None returns to real time."""
+        self.clock.set(moment)
+
+    def advance_time(self, delta: timedelta | float) -> datetime:
+        """Move the simulator's time forward by `delta` (seconds or a timedelta)."""
+        return self.clock.advance(delta)
 
     def __getitem__(self, name: str) -> TenantState:
         return self.tenants[name]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from monitor.simulator import answers, api, faults
+from monitor.simulator import answers, api, faults, oauth
 from monitor.simulator.bodies import HELP_CENTER_CLOSED_PATH
 from monitor.simulator.ratelimit import count_request
 from monitor.simulator.routing import Target
@@ -40,6 +40,8 @@ async def answer(
         fault = faults.take_fault(tenant, target.path)
         if fault is not None:
             response = await faults.apply(fault, request, other_base_url)
+    if response is None and target.path == oauth.TOKEN_PATH:
+        response = await oauth.token_endpoint(request, tenant, state.now())
     if response is None:
         call = api.Call(
             tenant=tenant,

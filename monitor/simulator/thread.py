@@ -134,6 +134,10 @@ class SimulatorThread:
     def clear_requests(self) -> None:
         self._call(self.simulator.clear_requests)
 
+    @property
+    def requests_total(self) -> int:
+        return self._call(lambda: self.simulator.requests_total)
+
     def update_tenant(self, name: str, **fields: Any) -> None:
         self._call(lambda: self.simulator.update_tenant(name, **fields))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 
@@ -85,6 +86,48 @@ def text(value: Any) -> str:
     if not isinstance(value, str):
         raise Invalid(f"must be a string, got {value!r}")
     return value
+
+
+def timestamp(value: Any) -> datetime:
+    """An RFC 3339 timestamp (or a YAML timestamp) -> an aware UTC datetime.
+
+    No time zone means UTC, like Zendesk's "Z" timestamps.
+    """
+    found: datetime | None = None
+    if isinstance(value, datetime):
+        found = value
+    elif isinstance(value, str) and len(value) >= 19:  # a date alone is not a timestamp
+        try:
+            found = datetime.fromisoformat(value)
+        except ValueError:
+            found = None
+    if found is None:
+        raise Invalid(f"must be an RFC 3339 timestamp, got {value!r}")
+    if found.tzinfo is None:
+        found = found.replace(tzinfo=UTC)
+    return found.astimezone(UTC)
+
+
+def timestamp_text(value: Any) -> str:
+    """A timestamp as Zendesk writes it: "2026-01-02T03:04:05Z"."""
+    return timestamp(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def integer_or_name(value: Any) -> int | str:
+    """An integer or a non-empty string (OAuth client ids are numbers, identifiers strings)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return name(value)
+
+
+def int_range(low: int, high: int) -> Check:
+    def int_range_check(value: Any) -> int:
+        found = integer(value)
+        if not low <= found <= high:
+            raise Invalid(f"must be from {low} to {high}, got {value!r}")
+        return found
+
+    return int_range_check
 
 
 def anything(value: Any) -> Any:

@@ -113,6 +113,18 @@ class ZendeskClient:
         return _answer_from(response)
 
 
+async def post_form(
+    http: httpx.AsyncClient, url: str, form: dict[str, str], *, timeout: float
+) -> Answer:
+    """The OAuth token grant, the one request that is not a GET. The form carries a secret:
+    nothing here logs or quotes it, and redirects are answers as for every request."""
+    try:
+        response = await http.post(url, data=form, timeout=timeout)
+    except httpx.HTTPError as exc:
+        return _failure_from(exc)
+    return _answer_from(response)
+
+
 def _answer_from(response: httpx.Response) -> ApiResponse:
     headers = {
         name: response.headers.get_list(name)[0]

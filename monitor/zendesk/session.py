@@ -5,20 +5,43 @@ httpx stays the client API; its aiohttp transport costs about half the CPU per r
 httpx's own (see the README's performance section). Connections idle for a second are closed,
 so a tenant's connection does not outlive its chain by much, and nothing is pooled for long
 across tenants.
+
+`resolve` (the daemon's `--resolve SUFFIX:ADDRESS`, a testing aid like curl's --resolve) sends
+every host name under a suffix to a fixed address, keeping the name for TLS (SNI, certificate
+check) and the Host header: how the benchmark gives each simulated tenant its own host name.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import aiohttp
 import httpx
+from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.resolver import DefaultResolver
 from httpx_aiohttp import AiohttpTransport
 
-from monitor.config.model import TenantConfig
+from monitor.config.model import (
+    ApiTokenAuth,
+    OAuthClientCredentialsAuth,
+    OAuthTokenAuth,
+    TenantConfig,
+)
 from monitor.config.secrets import Secret
 from monitor.zendesk.client import ZendeskClient, basic_token_authorization, http_client
+from monitor.zendesk.oauth import (
+    BearerToken,
+    ClientCredentialsCache,
+    GrantFailure,
+    GrantRefused,
+    read_bearer,
+)
 from monitor.zendesk.tls import shared_ssl_context
 
 # Idle connections close after this many seconds: a tenant's chain reuses its connection,
@@ -26,18 +49,99 @@ from monitor.zendesk.tls import shared_ssl_context
 KEEPALIVE_SECONDS = 1.0
 
 
-def authorization_for(tenant: TenantConfig) -> Secret:
-    """Reads the tenant's secret now (rotation needs no restart); raises SecretUnavailable."""
-    return basic_token_authorization(tenant.auth.email, tenant.auth.token.read())
+@dataclass(frozen=True, slots=True)
+class Authorization:
+    """The `Authorization` header of one check, and what is known about its expiry."""
+
+    header: Secret
+    scheme: Literal["basic", "bearer"]
+    expires_at: float | None = None  # Unix time the bearer token lapses, when known
 
 
-def shared_http_client(ssl_context: ssl.SSLContext) -> httpx.AsyncClient:
-    """One httpx client on the aiohttp transport, for every tenant; call inside the loop."""
+async def authorization_for(tenant: TenantConfig) -> Authorization | GrantFailure:
+    """Reads the tenant's secret now (rotation needs no restart); raises SecretUnavailable.
+    Without an HTTP client it cannot run the client-credentials grant: see ClientFactory."""
+    auth = tenant.auth
+    if isinstance(auth, ApiTokenAuth):
+        return Authorization(basic_token_authorization(auth.email, auth.token.read()), "basic")
+    if isinstance(auth, OAuthTokenAuth):
+        return _bearer(read_bearer(auth.token))
+    return GrantRefused(0, "no HTTP client to run the client-credentials grant with")
+
+
+def _bearer(token: BearerToken) -> Authorization:
+    return Authorization(Secret("Bearer " + token.value.reveal()), "bearer", token.expires_at)
+
+
+class StaticResolver(AbstractResolver):
+    """Host names equal to or under a suffix resolve to its fixed address (`{"zendesk.test":
+    "127.0.0.1"}` covers `acme.zendesk.test`); other names go to aiohttp's default resolver.
+
+    A testing aid for `run --resolve`; an HTTPS proxy from the environment still resolves the
+    names itself.
+    """
+
+    def __init__(self, table: Mapping[str, str]) -> None:
+        # Longest suffix first, so that a more specific entry wins. Raises ValueError on a
+        # value that is not an IP address.
+        self._table = sorted(
+            (
+                (_host_key(suffix), ipaddress.ip_address(address))
+                for suffix, address in table.items()
+            ),
+            key=lambda entry: -len(entry[0]),
+        )
+        self._fallback: AbstractResolver | None = None
+
+    def lookup(self, host: str) -> str | None:
+        """The fixed address for `host`, or None when no suffix covers it."""
+        name = _host_key(host)
+        for suffix, address in self._table:
+            if name == suffix or name.endswith("." + suffix):
+                return str(address)
+        return None
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        address = self.lookup(host)
+        if address is None:
+            if self._fallback is None:
+                self._fallback = DefaultResolver()
+            return await self._fallback.resolve(host, port, family)
+        version = ipaddress.ip_address(address).version
+        return [
+            ResolveResult(
+                hostname=host,
+                host=address,
+                port=port,
+                family=socket.AF_INET6 if version == 6 else socket.AF_INET,
+                proto=0,
+                flags=socket.AI_NUMERICHOST | socket.AI_NUMERICSERV,
+            )
+        ]
+
+    async def close(self) -> None:
+        if self._fallback is not None:
+            await self._fallback.close()
+            self._fallback = None
+
+
+def _host_key(name: str) -> str:
+    return name.strip(".").lower()
+
+
+def shared_http_client(
+    ssl_context: ssl.SSLContext, resolver: AbstractResolver | None = None
+) -> httpx.AsyncClient:
+    """One httpx client on the aiohttp transport, for every tenant; call inside the loop.
+    `resolver` replaces aiohttp's default one (the caller closes it)."""
     session = aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(
             ssl=ssl_context,
             limit=0,  # the scheduler's concurrency limit is the limit
             keepalive_timeout=KEEPALIVE_SECONDS,
+            resolver=resolver,
         ),
         trust_env=False,  # httpx applies HTTPS_PROXY / NO_PROXY itself
     )
@@ -48,20 +152,29 @@ class ClientFactory:
     """Opens one ZendeskClient per tenant check, all over one HTTP client and TLS context.
 
     `transport` replaces the aiohttp transport (each check then gets its own httpx client, as
-    tests of the httpx transport want). Close the factory when done (`aclose`).
+    tests of the httpx transport want). `resolve` maps host-name suffixes to fixed addresses
+    (see `StaticResolver`; only with the aiohttp transport). Close the factory when done
+    (`aclose`).
     """
 
     def __init__(
-        self, ca_file: Path | None = None, transport: httpx.AsyncBaseTransport | None = None
+        self,
+        ca_file: Path | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        resolve: Mapping[str, str] | None = None,
     ) -> None:
+        if resolve and transport is not None:
+            raise ValueError("resolve works only with the shared aiohttp transport")
         self._ssl_context = shared_ssl_context(ca_file)
         self._transport = transport
+        self._resolver = StaticResolver(resolve) if resolve else None
         self._shared: httpx.AsyncClient | None = None
+        self._grants = ClientCredentialsCache()
 
     def _http(self) -> httpx.AsyncClient:
         # Made on first use: the aiohttp session must be created inside the running loop.
         if self._shared is None:
-            self._shared = shared_http_client(self._ssl_context)
+            self._shared = shared_http_client(self._ssl_context, self._resolver)
         return self._shared
 
     def __call__(self, tenant: TenantConfig, authorization: Secret) -> ZendeskClient:
@@ -77,7 +190,23 @@ class ClientFactory:
             tenant.base_url, authorization, timeout=tenant.timeout, http=self._http()
         )
 
+    async def authorize(self, tenant: TenantConfig) -> Authorization | GrantFailure:
+        """Like `authorization_for`, and runs the client-credentials grant (cached)."""
+        auth = tenant.auth
+        if not isinstance(auth, OAuthClientCredentialsAuth):
+            return await authorization_for(tenant)
+        outcome = await self._grants.token(
+            self._http(), tenant.base_url, auth, timeout=tenant.timeout
+        )
+        return _bearer(outcome) if isinstance(outcome, BearerToken) else outcome
+
+    @property
+    def grants(self) -> ClientCredentialsCache:
+        return self._grants
+
     async def aclose(self) -> None:
         if self._shared is not None:
             await self._shared.aclose()
             self._shared = None
+        if self._resolver is not None:
+            await self._resolver.close()

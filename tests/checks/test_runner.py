@@ -17,7 +17,7 @@ from monitor.checks.runner import Checker, CountingFetcher, FetcherFactory
 from monitor.config.model import ApiTokenAuth, Expect, InvalidTenant, Problem, TenantConfig
 from monitor.config.secrets import Secret, SecretRef
 from monitor.zendesk.response import Answer
-from monitor.zendesk.session import authorization_for
+from monitor.zendesk.session import Authorization, authorization_for
 from tests.checks.scripted import ScriptedFetcher, ok_json
 
 CANARY = "canary-token-5f1d2c"
@@ -133,7 +133,7 @@ async def test_whole_check_is_bounded_by_the_timeout() -> None:
     assert "0.01 s" in result.detail
 
 
-def test_secret_file_is_read_at_every_check(tmp_path: Path) -> None:
+async def test_secret_file_is_read_at_every_check(tmp_path: Path) -> None:
     path = tmp_path / "token"
     path.write_text("first\n")
     config = TenantConfig(
@@ -145,7 +145,10 @@ def test_secret_file_is_read_at_every_check(tmp_path: Path) -> None:
         interval=60.0,
         timeout=5.0,
     )
-    first = authorization_for(config)
+    first = await authorization_for(config)
     path.write_text("second")
-    assert authorization_for(config) != first
-    assert repr(first) == "<secret>"
+    second = await authorization_for(config)
+    assert isinstance(first, Authorization)
+    assert isinstance(second, Authorization)
+    assert second.header != first.header
+    assert repr(first.header) == "<secret>"

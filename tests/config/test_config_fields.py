@@ -246,14 +246,18 @@ def test_a_relative_token_file_is_relative_to_the_config(tmp_path: Path) -> None
     entry = tenant(auth=auth(token_env=MISSING, token_file="secrets/acme"))
     outcome = parse_with({"tenants": [entry]}, base_dir=tmp_path)
     assert outcome.config is not None
-    token = outcome.config.tenants[0].auth.token
+    auth_ = outcome.config.tenants[0].auth
+    assert isinstance(auth_, ApiTokenAuth)
+    token = auth_.token
     assert token == SecretRef(file=tmp_path / "secrets" / "acme")
     assert secret_refs(outcome.config.tenants[0].auth) == (("token_file", token),)
 
 
 def test_parse_alone_keeps_paths_as_written() -> None:
     entry = tenant(auth=auth(token_env=MISSING, token_file="secrets/acme"))
-    assert only_tenant(entry).auth.token == SecretRef(file=Path("secrets/acme"))
+    parsed = only_tenant(entry).auth
+    assert isinstance(parsed, ApiTokenAuth)
+    assert parsed.token == SecretRef(file=Path("secrets/acme"))
 
 
 @pytest.mark.parametrize(
