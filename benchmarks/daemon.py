@@ -55,6 +55,7 @@ from benchmarks.daemon_procs import (
     available_cpus,
     cpu_seconds,
     free_port,
+    poll_until,
     status_kib,
     wait_for,
 )
@@ -63,6 +64,7 @@ from benchmarks.daemon_setup import (
     TOKEN,
     TOKEN_ENV,
     TlsFiles,
+    check_timeout,
     tenant_name,
     write_config,
     write_scenario,
@@ -114,7 +116,10 @@ class Report:
     log_level: str
     cpus: dict[str, int | None]
     startup_seconds: float  # daemon start to its scheduler's start (config load included)
-    first_round_seconds: float  # scheduler start to every tenant having a result
+    # Scheduler start to every tenant having a result; None: not within the time allowed
+    # (steady: half the duration or 1.5 intervals; round: the duration), the daemon falls behind.
+    first_round_seconds: float | None
+    tenants_waiting: int  # tenants without a result when the window closed
     window_seconds: float
     requests: int  # served by the simulator in the window
     requests_per_second: float
@@ -132,7 +137,8 @@ class Report:
     window_scrape_seconds: list[float] = field(default_factory=list)
     categories: dict[str, int] = field(default_factory=dict)
     log_lines: int = 0
-    log_problems: list[str] = field(default_factory=list)  # warning and worse, first few
+    log_problem_lines: int = 0  # at warning or worse, or not JSON (a library's own logging)
+    log_problems: list[str] = field(default_factory=list)  # the first few of them
     round_seconds: float | None = None  # round mode
     ideal_round_seconds: float | None = None
 
@@ -248,8 +254,9 @@ def categories_of(metrics_text: bytes) -> dict[str, int]:
 
 
 def scheduler_figures(client: httpx.Client, daemon: str) -> dict[str, Any]:
+    """/status's `scheduler` block, and `tenants_waiting` (one tenant's entry: small)."""
     document = client.get(f"{daemon}/status", params={"tenant": tenant_name(0)}).json()
-    figures: dict[str, Any] = document["scheduler"]
+    figures: dict[str, Any] = {**document["scheduler"], "waiting": document["tenants_waiting"]}
     return figures
 
 
@@ -265,19 +272,21 @@ def _unix(rfc3339: str) -> float:
     return datetime.fromisoformat(rfc3339.replace("Z", "+00:00")).timestamp()
 
 
-def log_summary(path: Path) -> tuple[int, list[str]]:
-    """Lines the daemon logged, and the first few at warning or worse."""
-    lines, problems = 0, list[str]()
+def log_summary(path: Path) -> tuple[int, int, list[str]]:
+    """Lines the daemon logged, how many at warning or worse (or not JSON), the first few."""
+    lines, count, problems = 0, 0, list[str]()
     with path.open(errors="replace") as log:
         for line in log:
             lines += 1
             try:
                 level = json.loads(line).get("level", "")
-            except ValueError:
+            except (ValueError, AttributeError):
                 level = "not json"
-            if level not in ("debug", "info") and len(problems) < 5:
-                problems.append(line.strip()[:300])
-    return lines, problems
+            if level not in ("debug", "info"):
+                count += 1
+                if len(problems) < 5:
+                    problems.append(line.strip()[:300])
+    return lines, count, problems
 
 
 # ---- the run ---------------------------------------------------------------------------------
@@ -344,22 +353,16 @@ def _run_in(options: Options, folder: Path) -> Report:
         )
         started = running.sample()
         end = started.at + options.duration
-        wait_for(
-            lambda: running.answers("/readyz"),
-            end,
-            "every tenant's first result (raise --duration)",
+        ready = poll_until(
+            lambda: running.answers("/readyz"), _first_round_deadline(options, started.at)
         )
-        first_round = time.monotonic() - started.at
+        first_round = time.monotonic() - started.at if ready else None
         scrapes: list[float] = []
         if options.round:
             before = started  # the window is the round itself, from the scheduler's start
         else:
+            # When the first round is late the daemon cannot keep up: measure it anyway.
             before = running.sample()
-            if end - before.at < 1:
-                raise BenchmarkError(
-                    f"the first round took {first_round:.1f} s of the {options.duration:g} s: "
-                    "no steady window is left (raise --duration)"
-                )
             profiler = _profiler(options, folder, running.daemon.pid, end - before.at)
             if profiler is not None:
                 children.start(profiler)
@@ -368,7 +371,9 @@ def _run_in(options: Options, folder: Path) -> Report:
                 _finish_profile(profiler, options)
         after = running.sample()
         scheduler = scheduler_figures(client, running.daemon_url)
-        measured_round = round_seconds(client, running.daemon_url) if options.round else None
+        measured_round = (
+            round_seconds(client, running.daemon_url) if options.round and ready else None
+        )
         metrics, raw = scrape_metrics(client, running.daemon_url)
         peak_kib = status_kib(running.daemon.pid, "VmHWM")  # last: the scrapes' memory counts
         running.daemon.stop()
@@ -412,6 +417,15 @@ def _start(
     )
 
 
+def _first_round_deadline(options: Options, started: float) -> float:
+    """How long the first round may take: round mode, the duration; steady mode, 1.5 intervals
+    and a check timeout (the spread and the jitter fit), at most half the duration."""
+    if options.round:
+        return started + options.duration
+    allowed = 1.5 * options.interval + check_timeout(options.interval)
+    return started + min(allowed, options.duration / 2)
+
+
 def _interval(options: Options) -> float:
     return ROUND_INTERVAL if options.round else options.interval
 
@@ -420,7 +434,7 @@ def _report(
     options: Options,
     *,
     startup: float,
-    first_round: float,
+    first_round: float | None,
     window: tuple[Sample, Sample],
     scheduler: dict[str, Any],
     metrics: MetricsFigures,
@@ -434,7 +448,7 @@ def _report(
     seconds = max(after.at - before.at, 1e-6)  # a tiny round can end before it is sampled
     requests = after.requests - before.requests
     cpu = after.daemon_cpu - before.daemon_cpu
-    lines, problems = log_summary(log)
+    lines, problem_count, problems = log_summary(log)
     per_check = 2  # healthy Enterprise tenants: users/me and custom_roles
     return Report(
         mode="round" if options.round else "steady",
@@ -446,6 +460,7 @@ def _report(
         cpus={"daemon": options.daemon_cpu, "simulator": options.simulator_cpu},
         startup_seconds=startup,
         first_round_seconds=first_round,
+        tenants_waiting=scheduler["waiting"],
         window_seconds=seconds,
         requests=requests,
         requests_per_second=requests / seconds,
@@ -463,6 +478,7 @@ def _report(
         window_scrape_seconds=scrapes,
         categories=categories_of(metrics_text),
         log_lines=lines,
+        log_problem_lines=problem_count,
         log_problems=problems,
         round_seconds=measured_round,
         ideal_round_seconds=(
@@ -526,7 +542,7 @@ def render(report: Report) -> str:
         f"latency: {report.latency_seconds:g} s, concurrency: {report.concurrency}, "
         f"log level: {report.log_level}, cpus: {report.cpus}",
         f"daemon start to scheduler start: {report.startup_seconds:.1f} s; "
-        f"first round done after {report.first_round_seconds:.1f} s",
+        f"first round {_first_round(report)}",
         f"window: {report.window_seconds:.1f} s, {report.requests} requests "
         f"({report.requests_per_second:.1f}/s; "
         f"expected {report.expected_requests_per_second:.1f}/s)",
@@ -554,9 +570,23 @@ def render(report: Report) -> str:
             f"{report.ideal_round_seconds:.1f} s; ratio {ratio:.2f}"
         )
     lines.append(f"categories: {report.categories}")
-    lines.append(f"daemon log: {report.log_lines} lines, {len(report.log_problems)} problems")
+    if set(report.categories) != {"ok"}:
+        lines.append("WARNING: not every tenant is ok: these are not figures of healthy checks")
+    lines.append(
+        f"daemon log: {report.log_lines} lines, {report.log_problem_lines} at warning or worse "
+        "or not JSON"
+    )
     lines.extend(f"  {problem}" for problem in report.log_problems)
     return "\n".join(lines)
+
+
+def _first_round(report: Report) -> str:
+    if report.first_round_seconds is not None:
+        return f"done after {report.first_round_seconds:.1f} s"
+    return (
+        f"NOT done in the time allowed ({report.tenants_waiting} of {report.tenants} tenants "
+        "still without a result at the end): the daemon cannot keep up"
+    )
 
 
 def _seconds(value: float | None) -> str:

@@ -52,6 +52,16 @@ def free_port() -> int:
         return port
 
 
+def poll_until(probe: Callable[[], bool], deadline: float, every: float = 0.25) -> bool:
+    """Polls `probe` every `every` seconds until it answers True (True) or `deadline`
+    (monotonic) passes (False)."""
+    while not probe():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(every)
+    return True
+
+
 def wait_for(probe: Callable[[], T | None], deadline: float, what: str, every: float = 0.25) -> T:
     """Polls `probe` every `every` seconds until it answers something truthy; raises
     BenchmarkError once `deadline` (monotonic) passes."""

@@ -13,6 +13,12 @@ import re
 
 CANARY_ENV = "ZENDESK_MONITOR_CANARY_TOKEN"
 CANARY_TOKEN = "cAnArY-7f3b9e1d2c4a-tOkEn"
+# OAuth canaries: a bearer access token and a client secret, scanned for like the API token.
+OAUTH_CANARY_ENV = "ZENDESK_MONITOR_CANARY_OAUTH"
+OAUTH_CANARY = "oAuThCaNaRy-5d1e9a7b3c-bEaReR"
+SECRET_CANARY_ENV = "ZENDESK_MONITOR_CANARY_CLIENT_SECRET"
+SECRET_CANARY = "sEcReTcAnArY-2b8f4e6a1d-cLiEnT"
+CANARIES = (CANARY_TOKEN, OAUTH_CANARY, SECRET_CANARY)
 
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{12,}={0,2}")
 
@@ -29,6 +35,10 @@ def _encodings(secret: str) -> list[str]:
 
 
 _FORMS = _encodings(CANARY_TOKEN)
+
+
+def leaks_any(text: str) -> bool:
+    return any(leaks(text, secret) for secret in CANARIES)
 
 
 def leaks(text: str, secret: str = CANARY_TOKEN) -> bool:

@@ -17,15 +17,18 @@ import structlog
 
 from monitor.checks.categories import Category
 from monitor.checks.chain import ChainOutcome, OAuthContext, run_chain
+from monitor.checks.diagnose import Diagnosis, Integration, diagnose
 from monitor.checks.expiry import (
     API_TOKEN_RETIREMENT,
     DEFAULT_EXPIRING_SOON_DAYS,
     api_token_warning,
     expiring_warning,
 )
-from monitor.checks.result import CheckResult
+from monitor.checks.result import CheckResult, Warning
 from monitor.checks.verdict import Verdict, grant_verdict
 from monitor.config.model import (
+    ApiTokenAuth,
+    Diagnostics,
     InvalidTenant,
     OAuthClientCredentialsAuth,
     OAuthTokenAuth,
@@ -79,6 +82,12 @@ class Checker:
 
     async def check(self, tenant: TenantConfig | InvalidTenant) -> CheckResult:
         result = await self._check(tenant)
+        if (
+            isinstance(tenant, TenantConfig)
+            and tenant.diagnostics is not None
+            and result.category is Category.AUTH_FAILED
+        ):
+            result = await self._diagnose(tenant, tenant.diagnostics, result)
         for kind, expires_at in result.expiries:
             # Access tokens are short-lived and refreshed by their owner: only the refresh
             # token's expiry is a deadline worth a warning.
@@ -93,6 +102,44 @@ class Checker:
                 result,
                 warnings=(*result.warnings, warning),
                 expiries=(*result.expiries, ("api_token", API_TOKEN_RETIREMENT.timestamp())),
+            )
+        return result
+
+    async def _diagnose(
+        self, tenant: TenantConfig, diagnostics: Diagnostics, result: CheckResult
+    ) -> CheckResult:
+        """Asks the diagnostic credential why the integration's credential fails."""
+        as_admin = replace(tenant, auth=diagnostics.auth, diagnostics=None)
+        auth = tenant.auth
+        token = auth.token.read().reveal() if isinstance(auth, ApiTokenAuth) else None
+        integration = Integration(email=auth.email, token=token)
+        try:
+            async with asyncio.timeout(tenant.timeout):
+                authorization = await self._authorization(as_admin)
+                if not isinstance(authorization, Authorization):
+                    found: Diagnosis = Warning(
+                        "diagnostics_unavailable",
+                        "the diagnostic credential was refused: "
+                        + grant_verdict(authorization).detail,
+                    )
+                else:
+                    async with self._open_fetcher(as_admin, authorization.header) as fetcher:
+                        found = await diagnose(fetcher, integration)
+        except (TimeoutError, SecretUnavailable) as exc:
+            found = Warning("diagnostics_unavailable", f"the diagnosis failed: {exc or 'timeout'}")
+        except Exception as exc:  # the integration's own result must survive
+            log.error("diagnosis_crashed", tenant=tenant.name, exc_info=exc)
+            found = Warning(
+                "diagnostics_unavailable", f"the diagnosis failed: {type(exc).__name__}"
+            )
+        if isinstance(found, Warning):
+            return replace(result, warnings=(*result.warnings, found))
+        if isinstance(found, Verdict):
+            return replace(
+                result,
+                category=found.category,
+                detail=f"{result.detail}; {found.detail}",
+                hint=found.hint or found.category.action,
             )
         return result
 

@@ -11,7 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from monitor.config.fields import Invalid, Section, as_string
-from monitor.config.model import ApiTokenAuth, Auth
+from monitor.config.model import (
+    ApiTokenAuth,
+    Auth,
+    OAuthClientCredentialsAuth,
+    OAuthTokenAuth,
+)
 from monitor.config.secrets import SecretRef
 from monitor.config.text import describe, did_you_mean, one_of, show
 
@@ -29,11 +34,11 @@ class AuthKind:
     secrets: Callable[[Auth], tuple[tuple[str, SecretRef], ...]]
 
 
-def parse_auth(tenant: Section) -> Auth | None:
-    if not tenant.has("auth"):
-        tenant.add("auth", f"required, like {AUTH_EXAMPLE}")
+def parse_auth(tenant: Section, key: str = "auth") -> Auth | None:
+    if not tenant.has(key):
+        tenant.add(key, f"required, like {AUTH_EXAMPLE}")
         return None
-    auth = tenant.section("auth", AUTH_EXAMPLE)
+    auth = tenant.section(key, AUTH_EXAMPLE)
     if auth is None:
         return None
     kind_name = auth.need("type", _auth_type, f"required; use one of: {one_of(AUTH_KINDS)}")
@@ -74,11 +79,83 @@ def _api_token_secrets(auth: Auth) -> tuple[tuple[str, SecretRef], ...]:
     return ((secret_key("token", auth.token), auth.token),)
 
 
+# --- oauth_token: a bearer token obtained elsewhere, never refreshed by the monitor -----------
+
+
+def _parse_oauth_token(auth: Section) -> Auth | None:
+    token = parse_secret_ref(auth, "token")
+    scopes = auth.get("required_scopes", parse_scopes) if auth.has("required_scopes") else ("read",)
+    email = auth.get("email", parse_email) if auth.has("email") else None
+    if token is None or scopes is None or (auth.has("email") and email is None):
+        return None
+    return OAuthTokenAuth(token=token, required_scopes=scopes, email=email)
+
+
+def _oauth_token_secrets(auth: Auth) -> tuple[tuple[str, SecretRef], ...]:
+    if not isinstance(auth, OAuthTokenAuth):
+        raise TypeError(f"not an oauth_token auth: {auth.type}")
+    return ((secret_key("token", auth.token), auth.token),)
+
+
+# --- oauth_client_credentials: the monitor's own token from the client-credentials grant -------
+
+
+def _parse_client_credentials(auth: Section) -> Auth | None:
+    client_id = auth.need("client_id", _client_id, "required for oauth_client_credentials")
+    secret = parse_secret_ref(auth, "client_secret")
+    scopes = auth.get("scopes", parse_scopes) if auth.has("scopes") else ("read",)
+    email = auth.get("email", parse_email) if auth.has("email") else None
+    if client_id is None or secret is None or scopes is None:
+        return None
+    if auth.has("email") and email is None:
+        return None
+    return OAuthClientCredentialsAuth(
+        client_id=client_id, client_secret=secret, scopes=scopes, email=email
+    )
+
+
+def _client_credentials_secrets(auth: Auth) -> tuple[tuple[str, SecretRef], ...]:
+    if not isinstance(auth, OAuthClientCredentialsAuth):
+        raise TypeError(f"not an oauth_client_credentials auth: {auth.type}")
+    return ((secret_key("client_secret", auth.client_secret), auth.client_secret),)
+
+
+def _client_id(value: object) -> str:
+    text = as_string(value)
+    if not text.strip():
+        raise Invalid("is empty; write the OAuth client's unique identifier")
+    return text
+
+
+def parse_scopes(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise Invalid(f"must be a list of scopes like [read]; got {describe(value)}")
+    if not value:
+        raise Invalid("is empty; list at least one scope, like [read]")
+    scopes = []
+    for item in value:
+        scope = as_string(item)
+        if not scope or scope != scope.strip() or " " in scope:
+            raise Invalid(f"{show(scope)} is not a scope; write scopes like read or tickets:read")
+        scopes.append(scope)
+    return tuple(dict.fromkeys(scopes))
+
+
 AUTH_KINDS: dict[str, AuthKind] = {
     "api_token": AuthKind(
         keys=("email", "token_env", "token_file"),
         parse=_parse_api_token,
         secrets=_api_token_secrets,
+    ),
+    "oauth_token": AuthKind(
+        keys=("token_env", "token_file", "required_scopes", "email"),
+        parse=_parse_oauth_token,
+        secrets=_oauth_token_secrets,
+    ),
+    "oauth_client_credentials": AuthKind(
+        keys=("client_id", "client_secret_env", "client_secret_file", "scopes", "email"),
+        parse=_parse_client_credentials,
+        secrets=_client_credentials_secrets,
     ),
 }
 

@@ -6,7 +6,7 @@ import contextlib
 import dataclasses
 import gc
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -41,8 +41,8 @@ _MAX_NODES = 100_000
 # the two on generated files): tabs, the rarer line breaks, byte order marks, a comment right
 # after a block scalar's | or >; and the lines at the end of a file without a last line break.
 _LIBYAML_DIFFERS = re.compile(r"[\t\x85\u2028\u2029\ufeff]|[|>][-+0-9]*#")
-# In flow collections ([...], {...}), SafeLoader ends plain scalars at ? and : and places empty
-# ones on other lines than libyaml: such scalars are SafeLoader's.
+# In flow collections ([...], {...}), SafeLoader ends plain scalars at ? (and at : before , [ ] {
+# or }), and puts empty ones on other lines than libyaml: such scalars are left to SafeLoader.
 _FLOW_PLAIN = re.compile(r"[^?:]+")
 # Configs nest about 5 levels; deeper files are SafeLoader's, which says when it is too deep.
 _DEEPEST_FAST = 32
@@ -248,12 +248,13 @@ class _EventReader:
     def __init__(self, text: str) -> None:
         self.loader = yaml.CSafeLoader(text)
         self.next_event = self.loader.get_event
+        self.resolve: Callable[[type[Node], str, tuple[bool, bool]], str] = self.loader.resolve
         self.lines: dict[str, int] = {}
         self.duplicates: list[Problem] = []
         self.count = 0  # walked nodes, like _Walker.count
         self.depth = 0
         self.flow = False  # inside a flow collection ([...] or {...})
-        self.tags: dict[tuple[str, tuple[bool, bool]], str] = {}  # for speed: keys repeat
+        self.tags: dict[str, str] = {}  # plain scalar -> its tag; for speed: keys repeat
 
     def read(self) -> tuple[object, LineMap, list[Problem]]:
         try:
@@ -326,11 +327,13 @@ class _EventReader:
     def _scalar(self, event: ScalarEvent) -> object:
         if event.anchor is not None or event.tag is not None:
             raise _Unusual("an anchor or a tag")
-        if self.flow and event.implicit[0] and not _FLOW_PLAIN.fullmatch(event.value):
+        if not event.implicit[0]:
+            return event.value  # quoted or a block (| or >): a string
+        if self.flow and not _FLOW_PLAIN.fullmatch(event.value):
             raise _Unusual("a plain scalar that SafeLoader reads differently")
-        tag = self.tags.get(written := (event.value, event.implicit))
-        if tag is None:  # (the stubs leave resolve untyped)
-            tag = self.tags[written] = self.loader.resolve(ScalarNode, *written)  # type: ignore[no-untyped-call]
+        tag = self.tags.get(event.value)
+        if tag is None:
+            tag = self.tags[event.value] = self.resolve(ScalarNode, event.value, event.implicit)
         if tag == _STR_TAG:
             return event.value  # what SafeLoader constructs, without making a node
         if tag not in _SCALAR_TAGS:

@@ -8,14 +8,23 @@ from dataclasses import dataclass
 from monitor.config.auth import parse_auth
 from monitor.config.expect import parse_expect
 from monitor.config.fields import Invalid, Section, as_string
-from monitor.config.model import Auth, Expect, TenantConfig
+from monitor.config.model import Auth, Diagnostics, Expect, TenantConfig
 from monitor.config.subdomain import parse_subdomain
 from monitor.config.text import show
 from monitor.config.timing import Timing, check_order, read_timing
 from monitor.config.urls import default_base_url, parse_base_url
 
 NAME = re.compile(r"^[a-z0-9_-]+$")
-TENANT_KEYS = ("name", "subdomain", "base_url", "auth", "expect", "interval", "timeout")
+TENANT_KEYS = (
+    "name",
+    "subdomain",
+    "base_url",
+    "auth",
+    "diagnostics",
+    "expect",
+    "interval",
+    "timeout",
+)
 TENANT_HINTS = {
     key: f"{key} belongs under auth" for key in ("type", "email", "token_env", "token_file")
 } | {
@@ -37,6 +46,7 @@ class TenantBody:
     expect: Expect
     interval: float
     timeout: float
+    diagnostics: Diagnostics | None = None
 
     def named(self, name: str, position: int) -> TenantConfig:
         return TenantConfig(
@@ -48,6 +58,7 @@ class TenantBody:
             interval=self.interval,
             timeout=self.timeout,
             position=position,
+            diagnostics=self.diagnostics,
         )
 
 
@@ -72,6 +83,7 @@ def parse_tenant(
     )
     base_url = tenant.get("base_url", parse_base_url)
     auth = parse_auth(tenant)
+    diagnostics = parse_diagnostics(tenant)
     expect = parse_expect(tenant)
     interval = read_timing(tenant, "interval", interval.inherited("defaults"))
     timeout = read_timing(tenant, "timeout", timeout.inherited("defaults"))
@@ -80,6 +92,7 @@ def parse_tenant(
         subdomain is None
         or (tenant.has("base_url") and base_url is None)
         or auth is None
+        or (tenant.has("diagnostics") and diagnostics is None)
         or expect is None
         or interval.seconds is None
         or timeout.seconds is None
@@ -93,5 +106,19 @@ def parse_tenant(
         expect=expect,
         interval=interval.seconds,
         timeout=timeout.seconds,
+        diagnostics=diagnostics,
     )
     return body, interval.seconds
+
+
+def parse_diagnostics(tenant: Section) -> Diagnostics | None:
+    """`diagnostics: {auth: {...}}`: an admin or OAuth credential that finds why the
+    integration's own credential fails; any auth type."""
+    if not tenant.has("diagnostics"):
+        return None
+    section = tenant.section("diagnostics", "{auth: {type: api_token, email: ..., token_env: ...}}")
+    if section is None:
+        return None
+    section.check_keys(("auth",))
+    auth = parse_auth(section)
+    return None if auth is None else Diagnostics(auth)

@@ -35,13 +35,18 @@ def secret_problems(config: Config, document: Document) -> list[Problem]:
     where = _tenant_paths(document.data)
     problems: list[Problem] = []
     for tenant in config.tenants:
-        auth_path = paths.child(where.get(tenant.name, "tenants"), "auth")
-        for key, ref in secret_refs(tenant.auth):
-            try:
-                ref.read()
-            except SecretUnavailable as exc:
-                location = paths.child(auth_path, key)
-                problems.append(Problem(location, str(exc), document.lines.find(location)))
+        tenant_path = where.get(tenant.name, "tenants")
+        credentials = [(paths.child(tenant_path, "auth"), tenant.auth)]
+        if tenant.diagnostics is not None:
+            diagnostics_path = paths.child(tenant_path, "diagnostics")
+            credentials.append((paths.child(diagnostics_path, "auth"), tenant.diagnostics.auth))
+        for auth_path, auth in credentials:
+            for key, ref in secret_refs(auth):
+                try:
+                    ref.read()
+                except SecretUnavailable as exc:
+                    location = paths.child(auth_path, key)
+                    problems.append(Problem(location, str(exc), document.lines.find(location)))
     return problems
 
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 import ipaddress
 import socket
 import ssl
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -162,6 +163,7 @@ class ClientFactory:
         ca_file: Path | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         resolve: Mapping[str, str] | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         if resolve and transport is not None:
             raise ValueError("resolve works only with the shared aiohttp transport")
@@ -169,7 +171,7 @@ class ClientFactory:
         self._transport = transport
         self._resolver = StaticResolver(resolve) if resolve else None
         self._shared: httpx.AsyncClient | None = None
-        self._grants = ClientCredentialsCache()
+        self._grants = ClientCredentialsCache(clock)
 
     def _http(self) -> httpx.AsyncClient:
         # Made on first use: the aiohttp session must be created inside the running loop.

@@ -206,9 +206,10 @@ def test_invalid_emails(email: object, message: str) -> None:
     ("fields", "expected"),
     [
         ({"email": MISSING}, [("tenants[0].auth.email", "required for api_token")]),
-        ({"type": MISSING}, [("tenants[0].auth.type", "required; use one of: api_token")]),
+        ({"type": MISSING}, [("tenants[0].auth.type", "required; use one of: api_token, oauth_token, oauth_client_credentials")]),
         ({"type": "api-token"}, [("tenants[0].auth.type", '"api-token" is not a supported auth type; did you mean "api_token"?')]),
-        ({"type": "basic"}, [("tenants[0].auth.type", '"basic" is not a supported auth type; use one of: api_token')]),
+        ({"type": "basic"}, [("tenants[0].auth.type", '"basic" is not a supported auth type; '
+                    "use one of: api_token, oauth_token, oauth_client_credentials")]),
         ({"token_env": MISSING}, [("tenants[0].auth", "needs token_env (an environment variable) or token_file (a file) holding the token")]),
         ({"token_file": "/run/t"}, [("tenants[0].auth", "has both token_env and token_file; keep only one")]),
         ({"token_env": "ACME-TOKEN"}, [("tenants[0].auth.token_env", 'is not a valid environment variable name; use letters, digits and "_", not starting with a digit')]),
@@ -237,7 +238,7 @@ def test_auth_must_be_a_mapping(value: object, message: str) -> None:
 
 
 def test_auth_types_are_dispatched_through_one_registry() -> None:
-    assert list(AUTH_KINDS) == ["api_token"]
+    assert list(AUTH_KINDS) == ["api_token", "oauth_token", "oauth_client_credentials"]
     config = only_tenant(tenant())
     assert secret_refs(config.auth) == (("token_env", SecretRef(env="ACME_TOKEN")),)
 
@@ -309,7 +310,7 @@ def test_expectation_problems(expect: object, expected: list[tuple[str, str]]) -
         ("token", "unknown key; the token itself never goes in the config: name an environment variable with auth.token_env or a file with auth.token_file"),
         ("subdomian", 'unknown key; did you mean "subdomain"?'),
         ("Interval", 'unknown key; did you mean "interval"?'),
-        (7, "unknown key; expected one of: name, subdomain, base_url, auth, expect, interval, timeout"),
+        (7, "unknown key; expected one of: name, subdomain, base_url, auth, diagnostics, expect, interval, timeout"),
     ],
 )  # fmt: skip
 def test_unknown_tenant_keys(key: object, message: str) -> None:

@@ -1,0 +1,1 @@
+"""zendesk-monitor's Prometheus alert rules (alerts.yml) and their rendering (rules.py)."""

@@ -1,0 +1,140 @@
+"""Root cause through an optional diagnostic credential (an admin or OAuth credential).
+
+From the integration's API token alone, a revoked token, token access switched off and often a
+suspended user all look the same (401). When that happens and the tenant has a diagnostic
+credential, these reads tell them apart:
+
+- `GET /api/v2/account/settings`: `settings.api.api_token_access` false -> token_access_disabled
+- `GET /api/v2/api_tokens`: the integration's token inactive or gone -> token_inactive (a 404
+  there also means token access is off); `visible_token` is matched at either end of the
+  configured token, since public sources disagree on which end it shows
+- `GET /api/v2/users/search?query=email:...`: user_suspended, user_deleted, user_downgraded
+
+A diagnostic credential that fails is a `diagnostics_unavailable` warning; it never masks the
+integration's own result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from monitor.checks.categories import Category
+from monitor.checks.chain import Fetcher
+from monitor.checks.identity import identity_verdict, parse_user
+from monitor.checks.result import Warning
+from monitor.checks.verdict import Verdict, describe, json_object
+from monitor.zendesk.response import ApiResponse, TransportFailure
+
+
+@dataclass(frozen=True, slots=True)
+class Integration:
+    """What the diagnosis knows of the integration's credential. `token` is the API token's
+    value (None for OAuth), compared in memory with `visible_token` and never shown."""
+
+    email: str | None
+    token: str | None
+
+
+Diagnosis = Verdict | Warning | None
+
+
+async def diagnose(fetcher: Fetcher, integration: Integration) -> Diagnosis:
+    """A more precise verdict, a warning that the diagnosis itself failed, or None (nothing
+    found: the integration's result stands)."""
+    if integration.token is not None:
+        found = await _token_access(fetcher)
+        if found is not None:
+            return found
+        found = await _token_state(fetcher, integration.token)
+        if found is not None:
+            return found
+    if integration.email is not None:
+        return await _user_state(fetcher, integration.email)
+    return None
+
+
+def unavailable(endpoint: str, answer: ApiResponse | TransportFailure) -> Warning:
+    what = answer.detail if isinstance(answer, TransportFailure) else describe(answer)
+    return Warning(
+        "diagnostics_unavailable",
+        f"the diagnostic credential could not read {endpoint}: {what}",
+    )
+
+
+async def _token_access(fetcher: Fetcher) -> Diagnosis:
+    endpoint = "account/settings"
+    answer = await fetcher.get("/api/v2/account/settings")
+    if isinstance(answer, TransportFailure) or answer.status != 200:
+        return unavailable(endpoint, answer)
+    settings = json_object(answer, "settings")
+    api = settings.get("api") if isinstance(settings, dict) else None
+    access = api.get("api_token_access") if isinstance(api, dict) else None
+    # Typed boolean, but Zendesk's own example serialises it as a string.
+    if access is False or (isinstance(access, str) and access.lower() == "false"):
+        return Verdict(
+            Category.TOKEN_ACCESS_DISABLED,
+            "account/settings (diagnostic credential): api_token_access is off for the account",
+        )
+    return None
+
+
+async def _token_state(fetcher: Fetcher, token: str) -> Diagnosis:
+    endpoint = "api_tokens"
+    answer = await fetcher.get("/api/v2/api_tokens")
+    if isinstance(answer, TransportFailure):
+        return unavailable(endpoint, answer)
+    if answer.status == 404:
+        return Verdict(
+            Category.TOKEN_ACCESS_DISABLED,
+            "api_tokens (diagnostic credential) answered 404: token access is off for the account",
+        )
+    tokens = json_object(answer, "api_tokens") if answer.status == 200 else None
+    if not isinstance(tokens, list):
+        return unavailable(endpoint, answer)
+    matching = [t for t in tokens if isinstance(t, dict) and _visible_match(t, token)]
+    if not matching:
+        return Verdict(
+            Category.TOKEN_INACTIVE,
+            "api_tokens (diagnostic credential): no API token of the account matches the "
+            "configured one: it was deleted (or never existed)",
+        )
+    if not any(t.get("active") is True for t in matching):
+        ids = ", ".join(str(t.get("id")) for t in matching)
+        last_used = matching[0].get("last_used") or "never"
+        return Verdict(
+            Category.TOKEN_INACTIVE,
+            f"api_tokens (diagnostic credential): the configured token (id {ids}) is inactive; "
+            f"last used {last_used}",
+        )
+    return None
+
+
+def _visible_match(entry: dict[str, Any], token: str) -> bool:
+    visible = entry.get("visible_token")
+    if not isinstance(visible, str):
+        return False
+    shown = visible.strip("*.… ")
+    return bool(shown) and (token.startswith(shown) or token.endswith(shown))
+
+
+async def _user_state(fetcher: Fetcher, email: str) -> Diagnosis:
+    endpoint = "users/search"
+    answer = await fetcher.get("/api/v2/users/search", {"query": f"email:{email}"})
+    if isinstance(answer, TransportFailure) or answer.status != 200:
+        return unavailable(endpoint, answer)
+    users = json_object(answer, "users")
+    if not isinstance(users, list):
+        return unavailable(endpoint, answer)
+    if not users:
+        return Verdict(
+            Category.USER_DELETED,
+            f"users/search (diagnostic credential): no user with the email {email} any more",
+        )
+    user = parse_user({"user": users[0]})
+    if isinstance(user, Verdict):
+        return None
+    verdict = identity_verdict(user, None)
+    if verdict is None:
+        return None
+    return Verdict(verdict.category, f"users/search (diagnostic credential): {verdict.detail}")
