@@ -53,6 +53,7 @@ from benchmarks.daemon_procs import (
     Child,
     Children,
     available_cpus,
+    core_seconds,
     cpu_seconds,
     free_port,
     poll_until,
@@ -128,6 +129,10 @@ class Report:
     cpu_ms_per_request: float
     daemon_cpu_busy: float  # fraction of one core in the window
     simulator_cpu_busy: float
+    # The daemon's core in the window: busy with anything but the daemon (other jobs on a
+    # shared machine), and stolen by the hypervisor; fractions of the window.
+    others_on_daemon_core: float
+    daemon_core_steal: float
     lag_p99_seconds: float | None
     last_lag_seconds: float
     missed_runs: int
@@ -309,6 +314,8 @@ class Sample:
     daemon_cpu: float
     simulator_cpu: float
     requests: int  # served by the simulator since it started
+    core_busy: float  # the daemon's core, every process on it (0 when the daemon is not pinned)
+    core_steal: float
 
 
 @dataclass(slots=True)
@@ -320,13 +327,17 @@ class Running:
     simulator_url: str
     daemon: Child
     daemon_url: str
+    daemon_cpu: int | None
 
     def sample(self) -> Sample:
+        busy, steal = (0.0, 0.0) if self.daemon_cpu is None else core_seconds(self.daemon_cpu)
         return Sample(
             time.monotonic(),
             cpu_seconds(self.daemon.pid),
             cpu_seconds(self.simulator.pid),
             requests_served(self.client, self.simulator_url),
+            busy,
+            steal,
         )
 
     def answers(self, path: str) -> bool:
@@ -413,7 +424,12 @@ def _start(
     port = free_port()
     daemon = children.start(daemon_child(options, folder, config, port))
     return Running(
-        client, simulator, f"https://127.0.0.1:{sim_port}", daemon, f"http://127.0.0.1:{port}"
+        client,
+        simulator,
+        f"https://127.0.0.1:{sim_port}",
+        daemon,
+        f"http://127.0.0.1:{port}",
+        options.daemon_cpu,
     )
 
 
@@ -469,6 +485,8 @@ def _report(
         cpu_ms_per_request=1000 * cpu / max(requests, 1),
         daemon_cpu_busy=cpu / seconds,
         simulator_cpu_busy=(after.simulator_cpu - before.simulator_cpu) / seconds,
+        others_on_daemon_core=max(0.0, (after.core_busy - before.core_busy - cpu) / seconds),
+        daemon_core_steal=(after.core_steal - before.core_steal) / seconds,
         lag_p99_seconds=scheduler["lag_p99_seconds"],
         last_lag_seconds=scheduler["last_lag_seconds"],
         missed_runs=scheduler["missed_runs_total"],
@@ -549,6 +567,8 @@ def render(report: Report) -> str:
         f"daemon CPU: {report.daemon_cpu_seconds:.2f} s = {report.cpu_ms_per_request:.3f} ms "
         f"per request ({100 * report.daemon_cpu_busy:.0f}% of a core); simulator "
         f"{100 * report.simulator_cpu_busy:.0f}% of a core",
+        f"the daemon's core: {100 * report.others_on_daemon_core:.0f}% busy with other "
+        f"processes, {100 * report.daemon_core_steal:.0f}% stolen by the hypervisor",
         f"scheduler: p99 start delay {_seconds(report.lag_p99_seconds)}, last "
         f"{report.last_lag_seconds:.3f} s, missed runs {report.missed_runs}, "
         f"skipped runs {report.skipped_runs}",

@@ -31,6 +31,18 @@ def cpu_seconds(pid: int) -> float:
     return (utime + stime) / CLOCK_TICKS
 
 
+def core_seconds(cpu: int) -> tuple[float, float]:
+    """Busy and stolen seconds of one CPU since boot, from /proc/stat: how much else ran on the
+    daemon's core (other jobs on a shared machine), and what the hypervisor took."""
+    for line in Path("/proc/stat").read_text().splitlines():
+        name, *values = line.split()
+        if name == f"cpu{cpu}":
+            user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, values[:8])
+            busy = user + nice + system + irq + softirq
+            return busy / CLOCK_TICKS, steal / CLOCK_TICKS
+    raise BenchmarkError(f"/proc/stat has no cpu{cpu}")
+
+
 def status_kib(pid: int, key: str) -> int:
     """A memory figure of /proc/<pid>/status in KiB (`VmHWM`: peak resident set size)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():

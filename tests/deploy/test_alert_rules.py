@@ -272,11 +272,6 @@ def readme_section(title: str) -> str:
     return match.group(1)
 
 
-def test_readme_alerting_comes_right_before_security() -> None:
-    headings = re.findall(r"^## (.+)$", README.read_text(encoding="utf-8"), re.M)
-    assert headings[headings.index("Alerting") + 1] == "Security"
-
-
 def test_readme_alert_table_matches_the_rules() -> None:
     rows = re.findall(
         r"^\| `(Zendesk\w+)` \| (\w+) \| (\w+) \| .+ \| \[[^]]+\]\(docs/runbook\.md#([\w-]+|"
