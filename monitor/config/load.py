@@ -109,6 +109,8 @@ def read_document(text: str, *, base_dir: Path | None = None) -> Document:
             return _failed(_yaml_problem(exc, text))
         except RecursionError:
             return _failed(Problem(paths.ROOT, "invalid YAML: nested too deeply"))
+        except ValueError as exc:  # a YAML timestamp that is no date, like 2001-02-30
+            return _failed(Problem(paths.ROOT, f"invalid YAML: a value is not valid ({exc})"))
         outcome = parse_with(data, extra=duplicates, base_dir=base_dir, check_file=readable_file)
         return Document(_with_lines(outcome, lines), data, lines)
 

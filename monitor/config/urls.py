@@ -37,7 +37,12 @@ def parse_base_url(value: object) -> str:
     joined = "".join(text.split())  # without any whitespace
     if joined != text:
         raise Invalid(f"{show(text)} contains spaces; write {show(joined)}")
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # e.g. an unclosed "[" of an IPv6 address
+        raise Invalid(
+            f'{show(text)} is not a valid URL; write one like "https://acme.zendesk.com"'
+        ) from None
     if "://" not in text:
         raise Invalid(f"{show(text)} is not an absolute URL; write {show('https://' + text)}")
     scheme = parts.scheme.lower()

@@ -107,3 +107,21 @@ def test_check_secrets_reads_the_diagnostic_credential(tmp_path: Path) -> None:
         f"{path}:6: tenants[0].diagnostics.auth.token_env: "
         "environment variable ZENDESK_MONITOR_UNSET_DIAG is not set"
     ]
+
+
+def test_an_unparseable_url_is_a_located_problem() -> None:
+    text = one(
+        "{type: api_token, email: a@acme.co, token_env: T}", '    base_url: "https://[::1"\n'
+    )
+    assert problems(text) == [
+        '5: tenants[0].base_url: "https://[::1" is not a valid URL; '
+        'write one like "https://acme.zendesk.com"'
+    ]
+
+
+def test_an_impossible_yaml_date_is_a_problem_not_a_crash() -> None:
+    outcome = load_text("tenants:\n  - name: a\n    subdomain: 2001-02-30\n")
+    assert outcome.config is None
+    assert [p.message for p in outcome.file_problems] == [
+        "invalid YAML: a value is not valid (day is out of range for month)"
+    ]
