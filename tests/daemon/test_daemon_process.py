@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from monitor.simulator import Fault, FaultKind, SimulatorThread, parse_scenario
-from tests.canary import CANARY_ENV, CANARY_TOKEN
+from tests.canary import CANARY_ENV, CANARY_TOKEN, SECRET_CANARY, SECRET_CANARY_ENV
 from tests.daemon.process import Daemon, eventually, metric_samples, write_yaml
 
 INTERVAL = "1s"
@@ -286,3 +286,40 @@ def test_sigterm_stops_cleanly(config: Path) -> None:
     assert daemon.stop() == 0
     assert daemon.event("stopped") is not None
     assert all(event.get("event") != "<not json>" for event in daemon.events)
+
+
+def test_client_credentials_token_is_reused_across_checks(tmp_path: Path) -> None:
+    scenario = {
+        "tenants": {
+            "client": {
+                "users": [user("client")],
+                "oauth_clients": [
+                    {"client_id": "monitor", "secret": SECRET_CANARY, "user_id": 1001}
+                ],
+            }
+        }
+    }
+    with SimulatorThread(parse_scenario(scenario)) as sim:
+        auth = {
+            "type": "oauth_client_credentials",
+            "client_id": "monitor",
+            "client_secret_env": SECRET_CANARY_ENV,
+        }
+        tenant = {
+            "name": "client",
+            "subdomain": "client",
+            "base_url": sim.base_url("client"),
+            "auth": auth,
+        }
+        config = write_yaml(
+            tmp_path / "config.yaml",
+            {"defaults": {"interval": INTERVAL, "timeout": "0.8s"}, "tenants": [tenant]},
+        )
+        with Daemon("-c", str(config)) as daemon:
+            eventually(
+                lambda: len(daemon.all("check_completed", tenant="client")) >= 3,
+                what="three checks",
+            )
+            assert {e["category"] for e in daemon.all("check_completed", tenant="client")} == {"ok"}
+        grants = [r for r in sim.requests if r.method != "GET"]
+        assert [(r.method, r.path) for r in grants] == [("POST", "/oauth/tokens")]
