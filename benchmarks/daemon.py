@@ -55,6 +55,7 @@ from benchmarks.daemon_procs import (
     available_cpus,
     core_seconds,
     cpu_seconds,
+    cpu_times,
     free_port,
     poll_until,
     status_kib,
@@ -128,6 +129,7 @@ class Report:
     daemon_cpu_seconds: float
     cpu_ms_per_request: float
     daemon_cpu_busy: float  # fraction of one core in the window
+    daemon_system_share: float  # of the daemon's CPU, in the kernel
     simulator_cpu_busy: float
     # The daemon's core in the window: busy with anything but the daemon (other jobs on a
     # shared machine), and stolen by the hypervisor; fractions of the window.
@@ -312,6 +314,7 @@ class Sample:
 
     at: float  # monotonic
     daemon_cpu: float
+    daemon_system: float  # of daemon_cpu, in the kernel (syscalls: sockets, epoll, writes)
     simulator_cpu: float
     requests: int  # served by the simulator since it started
     core_busy: float  # the daemon's core, every process on it (0 when the daemon is not pinned)
@@ -331,9 +334,11 @@ class Running:
 
     def sample(self) -> Sample:
         busy, steal = (0.0, 0.0) if self.daemon_cpu is None else core_seconds(self.daemon_cpu)
+        user, system = cpu_times(self.daemon.pid)
         return Sample(
             time.monotonic(),
-            cpu_seconds(self.daemon.pid),
+            user + system,
+            system,
             cpu_seconds(self.simulator.pid),
             requests_served(self.client, self.simulator_url),
             busy,
@@ -484,6 +489,7 @@ def _report(
         daemon_cpu_seconds=cpu,
         cpu_ms_per_request=1000 * cpu / max(requests, 1),
         daemon_cpu_busy=cpu / seconds,
+        daemon_system_share=(after.daemon_system - before.daemon_system) / max(cpu, 1e-9),
         simulator_cpu_busy=(after.simulator_cpu - before.simulator_cpu) / seconds,
         others_on_daemon_core=max(0.0, (after.core_busy - before.core_busy - cpu) / seconds),
         daemon_core_steal=(after.core_steal - before.core_steal) / seconds,
@@ -565,7 +571,8 @@ def render(report: Report) -> str:
         f"({report.requests_per_second:.1f}/s; "
         f"expected {report.expected_requests_per_second:.1f}/s)",
         f"daemon CPU: {report.daemon_cpu_seconds:.2f} s = {report.cpu_ms_per_request:.3f} ms "
-        f"per request ({100 * report.daemon_cpu_busy:.0f}% of a core); simulator "
+        f"per request ({100 * report.daemon_cpu_busy:.0f}% of a core, "
+        f"{100 * report.daemon_system_share:.0f}% of it in the kernel); simulator "
         f"{100 * report.simulator_cpu_busy:.0f}% of a core",
         f"the daemon's core: {100 * report.others_on_daemon_core:.0f}% busy with other "
         f"processes, {100 * report.daemon_core_steal:.0f}% stolen by the hypervisor",

@@ -23,12 +23,17 @@ class BenchmarkError(RuntimeError):
     """The benchmark cannot go on (a process died, a deadline passed); says why."""
 
 
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU seconds of `pid` and all its threads, from /proc/<pid>/stat."""
+def cpu_times(pid: int) -> tuple[float, float]:
+    """User and system CPU seconds of `pid` and all its threads, from /proc/<pid>/stat."""
     stat = Path(f"/proc/{pid}/stat").read_text()
     fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "; comm may hold spaces
     utime, stime = int(fields[11]), int(fields[12])  # fields 14 and 15 of proc(5)
-    return (utime + stime) / CLOCK_TICKS
+    return utime / CLOCK_TICKS, stime / CLOCK_TICKS
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU seconds of `pid` and all its threads."""
+    return sum(cpu_times(pid))
 
 
 def core_seconds(cpu: int) -> tuple[float, float]:

@@ -24,6 +24,7 @@ from monitor.checks.chain import Fetcher
 from monitor.checks.identity import identity_verdict, parse_user
 from monitor.checks.result import Warning
 from monitor.checks.verdict import Verdict, describe, json_object
+from monitor.config.secrets import Secret
 from monitor.zendesk.response import ApiResponse, TransportFailure
 
 
@@ -33,7 +34,7 @@ class Integration:
     value (None for OAuth), compared in memory with `visible_token` and never shown."""
 
     email: str | None
-    token: str | None
+    token: Secret | None
 
 
 Diagnosis = Verdict | Warning | None
@@ -46,7 +47,7 @@ async def diagnose(fetcher: Fetcher, integration: Integration) -> Diagnosis:
         found = await _token_access(fetcher)
         if found is not None:
             return found
-        found = await _token_state(fetcher, integration.token)
+        found = await _token_state(fetcher, integration.token.reveal())
         if found is not None:
             return found
     if integration.email is not None:

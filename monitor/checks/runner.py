@@ -65,7 +65,10 @@ class Checker:
         monotonic: Callable[[], float] = time.monotonic,
         clock: Callable[[], float] = time.time,
         expiring_soon_days: int = DEFAULT_EXPIRING_SOON_DAYS,
+        on_rejected: Callable[[TenantConfig], None] | None = None,
     ) -> None:
+        # `on_rejected(tenant)`: Zendesk rejected the credential; a cached token must go.
+        self._on_rejected = on_rejected
         self._open_fetcher = open_fetcher
         self._authorization = authorization
         self._monotonic = monotonic
@@ -73,21 +76,41 @@ class Checker:
         self._soon_days = expiring_soon_days
         # Access-token expiry from earlier oauth/tokens/current answers: a later 401
         # invalid_token past it is an expired token, not an unknown failure.
-        self._seen_expiry: dict[str, float] = {}
+        # Keyed by the token's fingerprint, so a rotated token starts with no memory.
+        self._seen_expiry: dict[tuple[str, str], float] = {}
 
-    def _remember_expiry(self, tenant: str, outcome: ChainOutcome) -> None:
+    def _remember_expiry(self, key: tuple[str, str], outcome: ChainOutcome) -> None:
         expiry = dict(outcome.expiries).get("access_token")
         if expiry is not None:
-            self._seen_expiry[tenant] = expiry
+            self._seen_expiry[key] = expiry
 
     async def check(self, tenant: TenantConfig | InvalidTenant) -> CheckResult:
+        """Never raises: whatever goes wrong is a result (`internal_error` for the monitor's
+        own failures), so one tenant never stops the others."""
+        try:
+            return await self._check_and_explain(tenant)
+        except Exception as exc:
+            log.error("check_crashed", tenant=tenant.name, exc_info=exc)
+            return _result(
+                tenant.name,
+                Verdict(Category.INTERNAL_ERROR, f"the monitor failed: {type(exc).__name__}"),
+            )
+
+    async def _check_and_explain(self, tenant: TenantConfig | InvalidTenant) -> CheckResult:
+        started = self._monotonic()
         result = await self._check(tenant)
+        rejected = result.category is Category.AUTH_FAILED and isinstance(tenant, TenantConfig)
+        if rejected and self._on_rejected is not None and isinstance(tenant, TenantConfig):
+            self._on_rejected(tenant)
         if (
             isinstance(tenant, TenantConfig)
             and tenant.diagnostics is not None
             and result.category is Category.AUTH_FAILED
         ):
-            result = await self._diagnose(tenant, tenant.diagnostics, result)
+            # The diagnosis shares the check's deadline: a check never takes longer than its
+            # timeout, so it never runs into its next interval.
+            left = tenant.timeout - (self._monotonic() - started)
+            result = await self._diagnose(tenant, tenant.diagnostics, result, max(left, 0.001))
         for kind, expires_at in result.expiries:
             # Access tokens are short-lived and refreshed by their owner: only the refresh
             # token's expiry is a deadline worth a warning.
@@ -106,15 +129,15 @@ class Checker:
         return result
 
     async def _diagnose(
-        self, tenant: TenantConfig, diagnostics: Diagnostics, result: CheckResult
+        self, tenant: TenantConfig, diagnostics: Diagnostics, result: CheckResult, budget: float
     ) -> CheckResult:
         """Asks the diagnostic credential why the integration's credential fails."""
         as_admin = replace(tenant, auth=diagnostics.auth, diagnostics=None)
         auth = tenant.auth
-        token = auth.token.read().reveal() if isinstance(auth, ApiTokenAuth) else None
-        integration = Integration(email=auth.email, token=token)
         try:
-            async with asyncio.timeout(tenant.timeout):
+            token = auth.token.read() if isinstance(auth, ApiTokenAuth) else None
+            integration = Integration(email=auth.email, token=token)
+            async with asyncio.timeout(budget):
                 authorization = await self._authorization(as_admin)
                 if not isinstance(authorization, Authorization):
                     found: Diagnosis = Warning(
@@ -126,7 +149,8 @@ class Checker:
                     async with self._open_fetcher(as_admin, authorization.header) as fetcher:
                         found = await diagnose(fetcher, integration)
         except (TimeoutError, SecretUnavailable) as exc:
-            found = Warning("diagnostics_unavailable", f"the diagnosis failed: {exc or 'timeout'}")
+            reason = str(exc) or "it did not finish within the check's timeout"
+            found = Warning("diagnostics_unavailable", f"the diagnosis failed: {reason}")
         except Exception as exc:  # the integration's own result must survive
             log.error("diagnosis_crashed", tenant=tenant.name, exc_info=exc)
             found = Warning(
@@ -158,10 +182,11 @@ class Checker:
                 if not isinstance(authorization, Authorization):
                     return _result(tenant.name, grant_verdict(authorization))
                 oauth = None
+                memory = (tenant.name, authorization.header.fingerprint())
                 if authorization.scheme == "bearer":
                     oauth = OAuthContext(
                         required_scopes=_required_scopes(tenant),
-                        expires_at=authorization.expires_at or self._seen_expiry.get(tenant.name),
+                        expires_at=authorization.expires_at or self._seen_expiry.get(memory),
                         now=self._clock(),
                     )
                 async with self._open_fetcher(tenant, authorization.header) as fetcher:
@@ -171,7 +196,7 @@ class Checker:
                         expect=tenant.expect,
                         oauth=oauth,
                     )
-                self._remember_expiry(tenant.name, outcome)
+                self._remember_expiry(memory, outcome)
         except TimeoutError:
             outcome = ChainOutcome(
                 Verdict(Category.TIMEOUT, f"the check did not finish within {tenant.timeout:g} s")

@@ -167,7 +167,7 @@ async def _serve(
         )
     clients = ClientFactory(config.defaults.ca_file, resolve=dict(args.resolve))
     monitor = Monitor(
-        checker=Checker(clients, authorization=clients.authorize),
+        checker=Checker(clients, authorization=clients.authorize, on_rejected=clients.forget_token),
         store=store,
         metrics=metrics,
         judge=BaselineJudge(baselines, config_path=path),

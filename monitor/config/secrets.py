@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,10 @@ class Secret:
 
     def reveal(self) -> str:
         return self._value
+
+    def fingerprint(self) -> str:
+        """A short one-way digest: tells two values apart without showing either."""
+        return hashlib.sha256(self._value.encode()).hexdigest()[:16]
 
     def __repr__(self) -> str:
         return "<secret>"
@@ -79,3 +84,20 @@ class SecretRef:
         if not value:
             raise SecretUnavailable(f"{self.describe()} is empty")
         return Secret(value)
+
+    def read_token(self) -> Secret:
+        """Like `read`, for a value that goes into an HTTP header as it is."""
+        secret = self.read()
+        require_header_safe(secret, self.describe())
+        return secret
+
+
+def require_header_safe(secret: Secret, where: str) -> None:
+    """A token with a line break, a control or a non-ASCII character would make the HTTP
+    library fail, and some quote the offending header value in their errors."""
+    value = secret.reveal()
+    if not value.isascii() or not value.isprintable():
+        raise SecretUnavailable(
+            f"{where} holds a line break, a control character or a non-ASCII character; "
+            "a token has none"
+        )

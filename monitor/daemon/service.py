@@ -6,7 +6,7 @@ nothing about the schedule. `Monitor.apply(config)` swaps the tenant set on star
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from monitor.checks.runner import Checker
 from monitor.config.model import Config, InvalidTenant, TenantConfig
@@ -48,12 +48,13 @@ class Monitor:
     def apply(self, config: Config) -> ConfigChange:
         """Makes `config` the one checked from now on; says which tenants it adds, removes and
         changes, so the scheduler starts, stops and restarts exactly those."""
-        new = {tenant.name: tenant for tenant in config.entries}
         old = self._tenants
+        # An unchanged tenant keeps its object, so its check in flight still counts.
+        new = {t.name: old[t.name] if _same(old.get(t.name), t) else t for t in config.entries}
         change = ConfigChange(
             added=[n for n in new if n not in old],
             removed=[n for n in old if n not in new],
-            changed=[n for n in new if n in old and new[n] != old[n]],
+            changed=[n for n in new if n in old and new[n] is not old[n]],
             invalid=[n for n, t in new.items() if isinstance(t, InvalidTenant)],
         )
         self._tenants = new
@@ -93,3 +94,8 @@ class Monitor:
         elif transition is Transition.RECOVERED:
             events.credential_recovered(result)
         return result.retry_after_seconds
+
+
+def _same(before: Tenant | None, after: Tenant) -> bool:
+    """The same check: only the tenant's place in the file moved, or nothing at all."""
+    return before is not None and replace(before, position=0) == replace(after, position=0)

@@ -41,16 +41,23 @@ def configure_logging(
     level: str = "info", *, stream: TextIO | None = None, fmt: LogFormat = "json"
 ) -> None:
     renderer: structlog.typing.Processor
+    tracebacks: structlog.typing.Processor
     if fmt == "console":
+        # A plain text traceback (the standard library's format shows no local variables);
+        # the console renderer cannot print the dict form.
+        tracebacks = structlog.processors.format_exc_info
         renderer = structlog.dev.ConsoleRenderer(colors=False)
     else:
+        tracebacks = structlog.processors.ExceptionRenderer(
+            ExceptionDictTransformer(show_locals=False)
+        )
         renderer = structlog.processors.JSONRenderer()
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.processors.ExceptionRenderer(ExceptionDictTransformer(show_locals=False)),
+            tracebacks,
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),

@@ -108,7 +108,7 @@ class ZendeskClient:
             response = await self._client.get(
                 url, params=params, headers=headers, timeout=self._timeout
             )
-        except httpx.HTTPError as exc:
+        except _TRANSPORT_ERRORS as exc:
             return _failure_from(exc)
         return _answer_from(response)
 
@@ -120,7 +120,7 @@ async def post_form(
     nothing here logs or quotes it, and redirects are answers as for every request."""
     try:
         response = await http.post(url, data=form, timeout=timeout)
-    except httpx.HTTPError as exc:
+    except _TRANSPORT_ERRORS as exc:
         return _failure_from(exc)
     return _answer_from(response)
 
@@ -140,7 +140,12 @@ def _answer_from(response: httpx.Response) -> ApiResponse:
     )
 
 
-def _failure_from(exc: httpx.HTTPError) -> TransportFailure:
+# httpx's errors, and aiohttp's that its transport does not map (a malformed status line, an
+# oversized header), which are answers Zendesk never sends: network errors, not crashes.
+_TRANSPORT_ERRORS = (httpx.HTTPError, aiohttp.ClientError)
+
+
+def _failure_from(exc: Exception) -> TransportFailure:
     """Names what failed without quoting a request (which would carry the credential).
 
     Reads the whole chain of causes: the aiohttp transport reports every connection error
@@ -165,7 +170,8 @@ def _failure_from(exc: httpx.HTTPError) -> TransportFailure:
         return _network("the proxy refused or failed the request")
     if _first(chain, TimeoutError) or isinstance(exc, httpx.TimeoutException):
         return TransportFailure(FailureKind.TIMEOUT, f"request timed out ({type(exc).__name__})")
-    return _network(f"{type(exc).__name__}: {_short(chain[-1])}")
+    # Library messages can quote a request header (the credential): name the types only.
+    return _network(f"{type(exc).__name__} ({type(chain[-1]).__name__})")
 
 
 def _network(detail: str) -> TransportFailure:

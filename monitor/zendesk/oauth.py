@@ -16,7 +16,7 @@ from datetime import datetime
 import httpx
 
 from monitor.config.model import OAuthClientCredentialsAuth
-from monitor.config.secrets import Secret, SecretRef, SecretUnavailable
+from monitor.config.secrets import Secret, SecretRef, SecretUnavailable, require_header_safe
 from monitor.zendesk.client import post_form
 from monitor.zendesk.response import ApiResponse, TransportFailure
 
@@ -33,9 +33,11 @@ class BearerToken:
 def read_bearer(ref: SecretRef) -> BearerToken:
     """The token itself, or a JSON document `{"access_token": ..., "expires_at": ...}` where
     `expires_at` is an RFC 3339 time or Unix seconds. Raises SecretUnavailable."""
-    raw = ref.read().reveal()
+    secret = ref.read()
+    raw = secret.reveal()
     if not raw.startswith("{"):
-        return BearerToken(Secret(raw))
+        require_header_safe(secret, ref.describe())
+        return BearerToken(secret)
     try:
         document = json.loads(raw)
     except ValueError:
@@ -43,7 +45,9 @@ def read_bearer(ref: SecretRef) -> BearerToken:
     token = document.get("access_token") if isinstance(document, dict) else None
     if not isinstance(token, str) or not token:
         raise SecretUnavailable(f"{ref.describe()} has no access_token")
-    return BearerToken(Secret(token), parse_time(document.get("expires_at")))
+    bearer = Secret(token)
+    require_header_safe(bearer, ref.describe())
+    return BearerToken(bearer, parse_time(document.get("expires_at")))
 
 
 def parse_time(value: object) -> float | None:
@@ -74,12 +78,26 @@ class ClientCredentialsCache:
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self._clock = clock
-        # (base URL, client, scopes) -> (token, when to renew it)
-        self._tokens: dict[tuple[str, str, tuple[str, ...]], tuple[BearerToken, float]] = {}
+        # (base URL, client, scopes, secret's fingerprint) -> (token, when to renew it): a
+        # rotated secret is a new key, so a fixed secret takes effect at the next check.
+        self._tokens: dict[tuple[str, str, tuple[str, ...], str], tuple[BearerToken, float]] = {}
         self.grants = 0  # how many grants were asked for: tests and logs read it
 
-    def cached(self, base_url: str, auth: OAuthClientCredentialsAuth) -> BearerToken | None:
-        entry = self._tokens.get((base_url, auth.client_id, auth.scopes))
+    @staticmethod
+    def _key(
+        base_url: str, auth: OAuthClientCredentialsAuth, secret: Secret
+    ) -> tuple[str, str, tuple[str, ...], str]:
+        return (base_url, auth.client_id, auth.scopes, secret.fingerprint())
+
+    def forget(self, base_url: str, auth: OAuthClientCredentialsAuth) -> None:
+        """Drops the tokens of this client: Zendesk rejected one (revoked before it expired)."""
+        for key in [k for k in self._tokens if k[:3] == (base_url, auth.client_id, auth.scopes)]:
+            del self._tokens[key]
+
+    def cached(
+        self, base_url: str, auth: OAuthClientCredentialsAuth, secret: Secret
+    ) -> BearerToken | None:
+        entry = self._tokens.get(self._key(base_url, auth, secret))
         if entry is None or self._clock() >= entry[1]:
             return None
         return entry[0]
@@ -92,7 +110,8 @@ class ClientCredentialsCache:
         *,
         timeout: float,
     ) -> GrantOutcome:
-        cached = self.cached(base_url, auth)
+        secret = auth.client_secret.read_token()  # re-read at every check, as every secret
+        cached = self.cached(base_url, auth, secret)
         if cached is not None:
             return cached
         self.grants += 1
@@ -102,7 +121,7 @@ class ClientCredentialsCache:
             {
                 "grant_type": "client_credentials",
                 "client_id": auth.client_id,
-                "client_secret": auth.client_secret.read().reveal(),
+                "client_secret": secret.reveal(),
                 "scope": " ".join(auth.scopes),
             },
             timeout=timeout,
@@ -126,7 +145,7 @@ class ClientCredentialsCache:
                 renew_at = now + lifetime - min(RENEW_BEFORE_SECONDS, lifetime / 10)
             else:  # no lifetime given: use it for this check only
                 token, renew_at = BearerToken(Secret(body["access_token"])), now
-            self._tokens[(base_url, auth.client_id, auth.scopes)] = (token, renew_at)
+            self._tokens[self._key(base_url, auth, secret)] = (token, renew_at)
             return token
         if (
             answer.status in (400, 401)

@@ -64,7 +64,9 @@ async def authorization_for(tenant: TenantConfig) -> Authorization | GrantFailur
     Without an HTTP client it cannot run the client-credentials grant: see ClientFactory."""
     auth = tenant.auth
     if isinstance(auth, ApiTokenAuth):
-        return Authorization(basic_token_authorization(auth.email, auth.token.read()), "basic")
+        return Authorization(
+            basic_token_authorization(auth.email, auth.token.read_token()), "basic"
+        )
     if isinstance(auth, OAuthTokenAuth):
         return _bearer(read_bearer(auth.token))
     return GrantRefused(0, "no HTTP client to run the client-credentials grant with")
@@ -144,7 +146,7 @@ def shared_http_client(
             keepalive_timeout=KEEPALIVE_SECONDS,
             resolver=resolver,
         ),
-        trust_env=False,  # httpx applies HTTPS_PROXY / NO_PROXY itself
+        trust_env=True,  # HTTPS_PROXY / HTTP_PROXY / NO_PROXY, as every CLI tool reads them
     )
     return http_client(ssl_context, transport=AiohttpTransport(verify=ssl_context, client=session))
 
@@ -201,6 +203,11 @@ class ClientFactory:
             self._http(), tenant.base_url, auth, timeout=tenant.timeout
         )
         return _bearer(outcome) if isinstance(outcome, BearerToken) else outcome
+
+    def forget_token(self, tenant: TenantConfig) -> None:
+        """Zendesk rejected this tenant's credential: a cached grant token must not be reused."""
+        if isinstance(tenant.auth, OAuthClientCredentialsAuth):
+            self._grants.forget(tenant.base_url, tenant.auth)
 
     @property
     def grants(self) -> ClientCredentialsCache:

@@ -250,3 +250,26 @@ async def test_client_credentials_token_is_cached_and_renewed(
     assert categories == ["ok", "ok", "ok"]
     # Tokens live 7200 s: the second check reuses the first, the third needs a new one.
     assert factory.grants.grants == 2
+
+
+async def test_a_rejected_grant_token_is_not_reused(sim: SimulatorThread, tmp_path: Path) -> None:
+    client = {
+        "type": "oauth_client_credentials",
+        "client_id": "monitor",
+        "client_secret_env": SECRET_CANARY_ENV,
+    }
+    config = write_config(tmp_path / "c.yaml", [entry(sim, "client-ok", client)])
+    loaded = load(str(config)).config
+    assert loaded is not None
+    factory = ClientFactory()
+    checker = Checker(factory, authorization=factory.authorize, on_rejected=factory.forget_token)
+    try:
+        assert (await checker.check(loaded.tenants[0])).category.value == "ok"
+        # The customer revokes the token the monitor holds, long before it expires.
+        for token in sim.state["client-ok"].oauth_tokens:
+            token.revoked = True
+        assert (await checker.check(loaded.tenants[0])).category.value == "auth_failed"
+        assert (await checker.check(loaded.tenants[0])).category.value == "ok"
+    finally:
+        await factory.aclose()
+    assert factory.grants.grants == 2

@@ -150,3 +150,11 @@ async def test_apply_reports_changes_and_a_removed_tenant_is_not_checked() -> No
     assert (change.added, change.removed, change.changed) == (["c"], ["a"], ["b"])
     assert await m.check("a") is None
     assert store.names == ["b", "c"]
+
+
+async def test_a_tenant_that_only_moved_in_the_file_is_unchanged() -> None:
+    m, _ = monitor(Answers(me()), tenant("a"), tenant("b"))
+    moved = dataclasses.replace(tenant("b"), position=0)
+    first = dataclasses.replace(tenant("a"), position=1)
+    change = m.apply(Config(defaults=Defaults(), tenants=(moved, first)))
+    assert (change.added, change.removed, change.changed) == ([], [], [])

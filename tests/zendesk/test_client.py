@@ -64,13 +64,18 @@ def transport_kind(request: pytest.FixtureRequest) -> Iterator[str]:
 
 @asynccontextmanager
 async def client(
-    port: int, *, scheme: str = "http", timeout: float = 5.0, context: ssl.SSLContext | None = None
+    port: int,
+    *,
+    scheme: str = "http",
+    timeout: float = 5.0,
+    context: ssl.SSLContext | None = None,
+    base_url: str | None = None,
 ) -> AsyncIterator[ZendeskClient]:
     context = context or shared_ssl_context()
     shared = shared_http_client(context) if TRANSPORT["kind"] == "aiohttp" else None
     try:
         async with ZendeskClient(
-            f"{scheme}://127.0.0.1:{port}/prefix",
+            base_url or f"{scheme}://127.0.0.1:{port}/prefix",
             basic_token_authorization("fusion@acme.test", Secret(CANARY)),
             ssl_context=context,
             timeout=timeout,
@@ -220,12 +225,7 @@ async def test_proxy_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch)
     async with serve(answering(seen, "200 OK", {}, b"via proxy")) as proxy:
         monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy}")
         monkeypatch.setenv("NO_PROXY", "")
-        async with ZendeskClient(
-            "http://acme.zendesk.invalid",
-            Secret("Basic x"),
-            ssl_context=shared_ssl_context(),
-            timeout=5.0,
-        ) as c:
+        async with client(0, base_url="http://acme.zendesk.invalid") as c:
             answer = await c.get("/api/v2/users/me")
     assert isinstance(answer, ApiResponse)
     assert answer.text == "via proxy"
