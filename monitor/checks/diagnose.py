@@ -16,6 +16,8 @@ integration's own result.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,20 +44,36 @@ Diagnosis = Verdict | Warning | None
 
 async def diagnose(fetcher: Fetcher, integration: Integration) -> Diagnosis:
     """A more precise verdict, a warning that the diagnosis itself failed, or None (nothing
-    found: the integration's result stands)."""
-    if integration.token is not None:
-        found = await _token_access(fetcher)
-        if found is not None:
-            return found
-        found = await _token_state(fetcher, integration.token.reveal())
-        if found is not None:
-            return found
+    found: the integration's result stands). Each read stands alone: one the diagnostic
+    credential may not make (an agent's, on api_tokens) does not stop the others."""
+    steps: list[Callable[[], Awaitable[Diagnosis]]] = []
     if integration.email is not None:
-        return await _user_state(fetcher, integration.email)
-    return None
+        email = integration.email
+        steps.append(lambda: _user_state(fetcher, email))  # unambiguous: first
+    if integration.token is not None:
+        token = integration.token
+        steps.append(lambda: _token_access(fetcher))
+        steps.append(lambda: _token_state(fetcher, token.reveal()))
+    failures: list[Warning] = []
+    for step in steps:
+        found = await step()
+        if isinstance(found, Verdict) or found is REJECTED:
+            return found  # a rejected credential proves nothing with its later reads
+        if isinstance(found, Warning):
+            failures.append(found)
+    if not failures:
+        return None
+    return Warning("diagnostics_unavailable", "; ".join(w.message for w in failures))
+
+
+REJECTED = Warning(
+    "diagnostics_unavailable", "Zendesk rejected the diagnostic credential (401): fix or replace it"
+)
 
 
 def unavailable(endpoint: str, answer: ApiResponse | TransportFailure) -> Warning:
+    if isinstance(answer, ApiResponse) and answer.status == 401:
+        return REJECTED
     what = answer.detail if isinstance(answer, TransportFailure) else describe(answer)
     return Warning(
         "diagnostics_unavailable",
@@ -93,7 +111,10 @@ async def _token_state(fetcher: Fetcher, token: str) -> Diagnosis:
     tokens = json_object(answer, "api_tokens") if answer.status == 200 else None
     if not isinstance(tokens, list):
         return unavailable(endpoint, answer)
-    matching = [t for t in tokens if isinstance(t, dict) and _visible_match(t, token)]
+    entries = [t for t in tokens if isinstance(t, dict)]
+    matching = [t for t in entries if _visible_match(t, token)]
+    if not matching and not any(_visible_parts(t) for t in entries):
+        return None  # no visible_token in a form the monitor can read: no conclusion
     if not matching:
         return Verdict(
             Category.TOKEN_INACTIVE,
@@ -111,12 +132,24 @@ async def _token_state(fetcher: Fetcher, token: str) -> Diagnosis:
     return None
 
 
-def _visible_match(entry: dict[str, Any], token: str) -> bool:
+_MASK = re.compile(r"[*.…•\s]+")
+
+
+def _visible_parts(entry: dict[str, Any]) -> list[str]:
+    """The shown pieces of `visible_token`, around any mask ("abcd****wxyz" -> abcd, wxyz)."""
     visible = entry.get("visible_token")
     if not isinstance(visible, str):
+        return []
+    return [part for part in _MASK.split(visible) if part]
+
+
+def _visible_match(entry: dict[str, Any], token: str) -> bool:
+    parts = _visible_parts(entry)
+    if not parts:
         return False
-    shown = visible.strip("*.… ")
-    return bool(shown) and (token.startswith(shown) or token.endswith(shown))
+    if len(parts) == 1:  # only one end is shown, and sources disagree on which
+        return token.startswith(parts[0]) or token.endswith(parts[0])
+    return token.startswith(parts[0]) and token.endswith(parts[-1])
 
 
 async def _user_state(fetcher: Fetcher, email: str) -> Diagnosis:

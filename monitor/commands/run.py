@@ -196,7 +196,7 @@ async def _serve(
     reloader = Reloader(path, apply, status)
 
     async def reload_over_http() -> ReloadOutcome:
-        result = reloader.reload()
+        result = await reloader.reload_async()
         return ReloadOutcome(result.ok, result.problems)
 
     app = build_app(
@@ -222,7 +222,14 @@ async def _serve(
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    loop.add_signal_handler(signal.SIGHUP, reloader.reload)
+    reloads: set[asyncio.Task[object]] = set()  # referenced until done, as asyncio asks
+
+    def reload_on_signal() -> None:
+        task: asyncio.Task[object] = asyncio.ensure_future(reloader.reload_async())
+        reloads.add(task)
+        task.add_done_callback(reloads.discard)
+
+    loop.add_signal_handler(signal.SIGHUP, reload_on_signal)
     watcher = asyncio.create_task(reloader.watch()) if args.watch_config else None
     try:
         await stop.wait()

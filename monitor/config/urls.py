@@ -56,9 +56,10 @@ def parse_base_url(value: object) -> str:
     except ValueError:
         raise Invalid(f"{show(text)} has an invalid port") from None
     if "?" in text:
-        raise Invalid(f"{show(text)} has a query (?...); remove it")
+        # The query may carry a token (?access_token=...): never echo it.
+        raise Invalid(f"has a query (?...); remove it: write {show(_without_tail(text))}")
     if "#" in text:
-        raise Invalid(f"{show(text)} has a fragment (#...); remove it")
+        raise Invalid(f"has a fragment (#...); remove it: write {show(_without_tail(text))}")
     if scheme == "http" and not is_loopback(host):
         raise Invalid(
             f"{show(text)} uses plain http; use https (http is allowed only for localhost)"
@@ -70,3 +71,8 @@ def parse_base_url(value: object) -> str:
             f"{show(text)} ends with {API_PATH}, which the monitor adds itself; write {show(fixed)}"
         )
     return url
+
+
+def _without_tail(url: str) -> str:
+    """The URL up to its query or fragment."""
+    return url.split("?", 1)[0].split("#", 1)[0].rstrip("/")

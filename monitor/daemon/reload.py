@@ -17,7 +17,7 @@ from pathlib import Path
 import structlog
 
 from monitor.config.load import load
-from monitor.config.model import Config
+from monitor.config.model import Config, ParseOutcome
 from monitor.daemon.status import DaemonStatus
 from monitor.exposition import events
 
@@ -44,10 +44,21 @@ class Reloader:
         self._status = status
         self._clock = clock
         self._digest = _digest(path)
+        self._lock = asyncio.Lock()
 
     def reload(self) -> ReloadResult:
         self._digest = _digest(self._path)
-        outcome = load(self._path)
+        return self._settle(load(self._path))
+
+    async def reload_async(self) -> ReloadResult:
+        """`reload` with the file read and parsed in a worker thread: a config of thousands of
+        tenants takes a second, during which the checks on the loop keep running. One at a
+        time; the new config is applied on the loop."""
+        async with self._lock:
+            self._digest = await asyncio.to_thread(_digest, self._path)
+            return self._settle(await asyncio.to_thread(load, self._path))
+
+    def _settle(self, outcome: ParseOutcome) -> ReloadResult:
         if outcome.config is None or outcome.file_problems:
             problems = [p.render(self._path) for p in outcome.file_problems]
             self._status.config_reload_successful = False
@@ -68,9 +79,12 @@ class Reloader:
         Kubernetes ConfigMap update swaps a symlink and sends no signal."""
         while True:
             await asyncio.sleep(period_seconds)
-            if self.changed_on_disk():
-                log.info("config_changed_on_disk", path=self._path)
-                self.reload()
+            try:
+                if await asyncio.to_thread(self.changed_on_disk):
+                    log.info("config_changed_on_disk", path=self._path)
+                    await self.reload_async()
+            except Exception as exc:
+                log.error("config_watch_failed", path=self._path, exc_info=exc)
 
 
 def _digest(path: str) -> bytes | None:

@@ -85,40 +85,45 @@ class StaticResolver(AbstractResolver):
     """
 
     def __init__(self, table: Mapping[str, str]) -> None:
-        # Longest suffix first, so that a more specific entry wins. Raises ValueError on a
-        # value that is not an IP address.
-        self._table = sorted(
-            (
-                (_host_key(suffix), ipaddress.ip_address(address))
-                for suffix, address in table.items()
-            ),
-            key=lambda entry: -len(entry[0]),
-        )
+        # (suffix, address, family), longest suffix first so that a more specific entry wins;
+        # parsed once here, not at every lookup. Raises ValueError on a value that is not an IP
+        # address.
+        entries = []
+        for suffix, address in table.items():
+            ip = ipaddress.ip_address(address)
+            family = socket.AF_INET6 if ip.version == 6 else socket.AF_INET
+            entries.append((_host_key(suffix), str(ip), family))
+        self._table = sorted(entries, key=lambda entry: -len(entry[0]))
         self._fallback: AbstractResolver | None = None
+
+    def _entry(self, host: str) -> tuple[str, str, socket.AddressFamily] | None:
+        name = _host_key(host)
+        for entry in self._table:
+            suffix = entry[0]
+            if name == suffix or name.endswith("." + suffix):
+                return entry
+        return None
 
     def lookup(self, host: str) -> str | None:
         """The fixed address for `host`, or None when no suffix covers it."""
-        name = _host_key(host)
-        for suffix, address in self._table:
-            if name == suffix or name.endswith("." + suffix):
-                return str(address)
-        return None
+        entry = self._entry(host)
+        return None if entry is None else entry[1]
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
     ) -> list[ResolveResult]:
-        address = self.lookup(host)
-        if address is None:
+        entry = self._entry(host)
+        if entry is None:
             if self._fallback is None:
                 self._fallback = DefaultResolver()
             return await self._fallback.resolve(host, port, family)
-        version = ipaddress.ip_address(address).version
+        _, address, address_family = entry
         return [
             ResolveResult(
                 hostname=host,
                 host=address,
                 port=port,
-                family=socket.AF_INET6 if version == 6 else socket.AF_INET,
+                family=address_family,
                 proto=0,
                 flags=socket.AI_NUMERICHOST | socket.AI_NUMERICSERV,
             )

@@ -92,6 +92,13 @@ SCENARIO: dict[str, Any] = {
                 }
             ],
         ),
+        # A plain agent as the diagnostic credential: api_tokens is refused (403), the user
+        # search still finds the suspension.
+        "agent-diagnosis": tenant(
+            tokens=[{"token": CANARY_TOKEN, "active": False}, ADMIN_TOKEN],
+            users=[user(suspended=True), ADMIN | {"role": "agent"}],
+            suspended_user_answer="unauthorized",
+        ),
         "no-diagnostics": tenant(token_access=False),
         "diagnostics-refused": tenant(token_access=False),
     }
@@ -148,6 +155,7 @@ def configuration(sim: SimulatorThread, tmp: Path) -> list[dict[str, Any]]:
             entry(sim, name, API_TOKEN, diagnostics=diagnostics)
             for name in ("revoked", "deleted-token", "suspended", "deleted-user", "downgraded")
         ),
+        entry(sim, "agent-diagnosis", API_TOKEN, diagnostics=diagnostics),
         entry(sim, "no-diagnostics", API_TOKEN),
         entry(
             sim,
@@ -175,6 +183,7 @@ EXPECTED = {
     "suspended": "user_suspended",
     "deleted-user": "user_deleted",
     "downgraded": "user_downgraded",
+    "agent-diagnosis": "user_suspended",
     "no-diagnostics": "auth_failed",
     "diagnostics-refused": "auth_failed",
 }

@@ -47,7 +47,7 @@ EXPECTED = [
     (71, "tenants[12].expect.groups: must be a list of group names; write [Support]"),
     (75, "tenants[13].subdomain: duplicate key; it is also on line 74"),
     (77, 'tenants[13].interval: "10x" has an unknown unit "x"; use ms, s, m, h or d'),
-    (81, 'tenants[14].base_url: "https://acme.zendesk.com/?locale=en" has a query (?...); remove it'),
+    (81, 'tenants[14].base_url: has a query (?...); remove it: write "https://acme.zendesk.com"'),
     (82, "tenants[14].auth.token: unknown key; the token itself never goes in the config: name an environment variable with token_env or a file with token_file"),
     (82, "tenants[14].auth.email: required for api_token"),
     (83, "tenants[14].timeout: -1 must be more than 0"),

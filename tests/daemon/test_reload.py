@@ -92,3 +92,43 @@ def test_unchanged_content_is_not_a_change(tmp_path: Path) -> None:
     assert not watcher.changed_on_disk()
     path.unlink()
     assert watcher.changed_on_disk()
+
+
+async def test_async_reload_reads_off_the_loop_and_applies(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(GOOD)
+    applied: list[Config] = []
+    status = DaemonStatus()
+    result = await reloader(path, applied, status).reload_async()
+    assert result.ok
+    assert [c.names for c in applied] == [["acme"]]
+
+
+async def test_the_watcher_survives_a_failing_reload(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(GOOD)
+    calls: list[Config] = []
+
+    def apply(config: Config) -> None:
+        calls.append(config)
+        if len(calls) == 1:
+            raise RuntimeError("the first apply fails")
+
+    watcher = Reloader(str(path), apply, DaemonStatus())
+    task = asyncio.create_task(watcher.watch(period_seconds=0.01))
+    try:
+        with capture_logs() as events:
+            path.write_text(GOOD.replace("acme", "beta"))
+            async with asyncio.timeout(10):
+                while not calls:
+                    await asyncio.sleep(0.01)
+            path.write_text(GOOD.replace("acme", "gamma"))
+            async with asyncio.timeout(10):
+                while len(calls) < 2:
+                    await asyncio.sleep(0.01)
+    finally:
+        task.cancel()
+    assert [c.names for c in calls] == [["beta"], ["gamma"]]
+    assert [e["event"] for e in events if e["event"] == "config_watch_failed"] == [
+        "config_watch_failed"
+    ]
