@@ -204,8 +204,9 @@ def test_category(checked: dict[str, Any], name: str) -> None:
     assert checked[name]["category"] == EXPECTED[name], checked[name]["detail"]
 
 
-def test_bearer_ok_reports_the_token_expiry_and_no_retirement(checked: dict[str, Any]) -> None:
+def test_an_oauth_tenant_has_no_api_token_retirement_warning(checked: dict[str, Any]) -> None:
     assert [w["code"] for w in checked["bearer-ok"]["warnings"]] == []
+    assert [w["code"] for w in checked["no-diagnostics"]["warnings"]] == ["api_token_retirement"]
 
 
 def test_missing_scope_is_named(checked: dict[str, Any]) -> None:
