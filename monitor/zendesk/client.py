@@ -33,6 +33,7 @@ _KEPT_HEADERS = (
     "rate-limit",
     "rate-limit-remaining",
 )
+_KEPT = frozenset(_KEPT_HEADERS)
 # Zendesk's JSON answers for these calls are small; a larger body is not one of them.
 MAX_BODY_BYTES = 4 * 1024 * 1024
 
@@ -126,11 +127,13 @@ async def post_form(
 
 
 def _answer_from(response: httpx.Response) -> ApiResponse:
-    headers = {
-        name: response.headers.get_list(name)[0]
-        for name in _KEPT_HEADERS
-        if name in response.headers
-    }
+    # One pass over the raw headers (httpx's lookups decode every header again each time):
+    # the first value of each header the classifiers read.
+    headers: dict[str, str] = {}
+    for raw_name, raw_value in response.headers.raw:
+        name = raw_name.decode("latin-1").lower()
+        if name in _KEPT and name not in headers:
+            headers[name] = raw_value.decode("latin-1")
     body = response.content[:MAX_BODY_BYTES]
     return ApiResponse(
         status=response.status_code,
