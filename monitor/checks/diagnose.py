@@ -17,15 +17,16 @@ integration's own result.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from monitor.checks.categories import Category
 from monitor.checks.chain import Fetcher
-from monitor.checks.identity import identity_verdict, parse_user
-from monitor.checks.result import Warning
+from monitor.checks.identity import User, identity_verdict, parse_user
+from monitor.checks.permissions import assess
+from monitor.checks.result import Permissions, Warning
 from monitor.checks.verdict import Verdict, describe, json_object
+from monitor.config.model import Expect
 from monitor.config.secrets import Secret
 from monitor.zendesk.response import ApiResponse, TransportFailure
 
@@ -39,31 +40,75 @@ class Integration:
     token: Secret | None
 
 
-Diagnosis = Verdict | Warning | None
+Diagnosis = Verdict | Warning | None  # what one read found
 
 
-async def diagnose(fetcher: Fetcher, integration: Integration) -> Diagnosis:
-    """A more precise verdict, a warning that the diagnosis itself failed, or None (nothing
-    found: the integration's result stands). Each read stands alone: one the diagnostic
-    credential may not make (an agent's, on api_tokens) does not stop the others."""
-    steps: list[Callable[[], Awaitable[Diagnosis]]] = []
-    if integration.email is not None:
-        email = integration.email
-        steps.append(lambda: _user_state(fetcher, email))  # unambiguous: first
-    if integration.token is not None:
-        token = integration.token
-        steps.append(lambda: _token_access(fetcher))
-        steps.append(lambda: _token_state(fetcher, token.reveal()))
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What the diagnosis found: a more precise verdict, a warning that it failed, and the
+    permissions of the locked-out user as the diagnostic credential reads them."""
+
+    verdict: Verdict | None = None
+    warning: Warning | None = None
+    permissions: Permissions | None = None
+
+
+async def diagnose(fetcher: Fetcher, integration: Integration, expect: Expect) -> Finding:
+    """Each read stands alone: one the diagnostic credential may not make (an agent's, on
+    api_tokens) does not stop the others; a rejected credential stops them all."""
+    permissions: Permissions | None = None
     failures: list[Warning] = []
-    for step in steps:
-        found = await step()
-        if isinstance(found, Verdict) or found is REJECTED:
-            return found  # a rejected credential proves nothing with its later reads
-        if isinstance(found, Warning):
+    if integration.email is not None:  # the unambiguous read first
+        found = await _find_user(fetcher, integration.email)
+        if found is REJECTED:
+            return Finding(warning=REJECTED)
+        if isinstance(found, User):
+            permissions = await _permissions(fetcher, found, expect)
+            verdict = identity_verdict(found, None)
+            if verdict is not None:
+                detail = f"users/search (diagnostic credential): {verdict.detail}"
+                return Finding(Verdict(verdict.category, detail), permissions=permissions)
+        elif isinstance(found, Verdict):
+            return Finding(found)
+        elif isinstance(found, Warning):
             failures.append(found)
-    if not failures:
-        return None
-    return Warning("diagnostics_unavailable", "; ".join(w.message for w in failures))
+    if integration.token is not None:
+        for read in (_token_access, _token_state):
+            result = await read(fetcher, integration.token)
+            if result is REJECTED:
+                return Finding(warning=REJECTED, permissions=permissions)
+            if isinstance(result, Verdict):
+                return Finding(result, permissions=permissions)
+            if isinstance(result, Warning):
+                failures.append(result)
+    warning = None
+    if failures:
+        warning = Warning("diagnostics_unavailable", "; ".join(w.message for w in failures))
+    return Finding(warning=warning, permissions=permissions)
+
+
+async def _permissions(fetcher: Fetcher, user: User, expect: Expect) -> Permissions:
+    """The locked-out user's permissions, read with the diagnostic credential: its custom
+    role (show-by-id needs an admin) and, when groups are expected, its groups."""
+    role: dict[str, Any] | None = None
+    if user.custom_role_id is not None:
+        answer = await fetcher.get(f"/api/v2/custom_roles/{user.custom_role_id}")
+        shown = json_object(answer, "custom_role") if _ok(answer) else None
+        configuration = shown.get("configuration") if isinstance(shown, dict) else None
+        role = configuration if isinstance(configuration, dict) else None
+    group_names: list[str] | None = None
+    if expect.ticket_access == "groups":
+        answer = await fetcher.get(
+            f"/api/v2/users/{user.id}/group_memberships", {"include": "groups", "page[size]": "100"}
+        )
+        groups = json_object(answer, "groups") if _ok(answer) else None
+        if isinstance(groups, list):
+            group_names = [str(g.get("name")) for g in groups if isinstance(g, dict)]
+    return assess(user, role, expect, group_names).permissions
+
+
+def _ok(answer: ApiResponse | TransportFailure) -> TypeGuard[ApiResponse]:
+    return isinstance(answer, ApiResponse) and answer.status == 200
 
 
 REJECTED = Warning(
@@ -81,7 +126,7 @@ def unavailable(endpoint: str, answer: ApiResponse | TransportFailure) -> Warnin
     )
 
 
-async def _token_access(fetcher: Fetcher) -> Diagnosis:
+async def _token_access(fetcher: Fetcher, token: Secret) -> Diagnosis:
     endpoint = "account/settings"
     answer = await fetcher.get("/api/v2/account/settings")
     if isinstance(answer, TransportFailure) or answer.status != 200:
@@ -98,7 +143,8 @@ async def _token_access(fetcher: Fetcher) -> Diagnosis:
     return None
 
 
-async def _token_state(fetcher: Fetcher, token: str) -> Diagnosis:
+async def _token_state(fetcher: Fetcher, secret: Secret) -> Diagnosis:
+    token = secret.reveal()
     endpoint = "api_tokens"
     answer = await fetcher.get("/api/v2/api_tokens")
     if isinstance(answer, TransportFailure):
@@ -152,7 +198,7 @@ def _visible_match(entry: dict[str, Any], token: str) -> bool:
     return token.startswith(parts[0]) and token.endswith(parts[-1])
 
 
-async def _user_state(fetcher: Fetcher, email: str) -> Diagnosis:
+async def _find_user(fetcher: Fetcher, email: str) -> User | Verdict | Warning | None:
     endpoint = "users/search"
     answer = await fetcher.get("/api/v2/users/search", {"query": f"email:{email}"})
     if isinstance(answer, TransportFailure) or answer.status != 200:
@@ -166,9 +212,4 @@ async def _user_state(fetcher: Fetcher, email: str) -> Diagnosis:
             f"users/search (diagnostic credential): no user with the email {email} any more",
         )
     user = parse_user({"user": users[0]})
-    if isinstance(user, Verdict):
-        return None
-    verdict = identity_verdict(user, None)
-    if verdict is None:
-        return None
-    return Verdict(verdict.category, f"users/search (diagnostic credential): {verdict.detail}")
+    return None if isinstance(user, Verdict) else user

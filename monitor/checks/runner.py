@@ -17,7 +17,7 @@ import structlog
 
 from monitor.checks.categories import Category
 from monitor.checks.chain import ChainOutcome, OAuthContext, run_chain
-from monitor.checks.diagnose import Diagnosis, Integration, diagnose
+from monitor.checks.diagnose import Finding, Integration, diagnose
 from monitor.checks.expiry import (
     API_TOKEN_RETIREMENT,
     DEFAULT_EXPIRING_SOON_DAYS,
@@ -140,30 +140,35 @@ class Checker:
             async with asyncio.timeout(budget):
                 authorization = await self._authorization(as_admin)
                 if not isinstance(authorization, Authorization):
-                    found: Diagnosis = Warning(
-                        "diagnostics_unavailable",
-                        "the diagnostic credential was refused: "
-                        + grant_verdict(authorization).detail,
+                    found = Finding(
+                        warning=Warning(
+                            "diagnostics_unavailable",
+                            "the diagnostic credential was refused: "
+                            + grant_verdict(authorization).detail,
+                        )
                     )
                 else:
                     async with self._open_fetcher(as_admin, authorization.header) as fetcher:
-                        found = await diagnose(fetcher, integration)
+                        found = await diagnose(fetcher, integration, tenant.expect)
         except (TimeoutError, SecretUnavailable) as exc:
             reason = str(exc) or "it did not finish within the check's timeout"
-            found = Warning("diagnostics_unavailable", f"the diagnosis failed: {reason}")
+            found = Finding(
+                warning=Warning("diagnostics_unavailable", f"the diagnosis failed: {reason}")
+            )
         except Exception as exc:  # the integration's own result must survive
             log.error("diagnosis_crashed", tenant=tenant.name, exc_info=exc)
-            found = Warning(
-                "diagnostics_unavailable", f"the diagnosis failed: {type(exc).__name__}"
-            )
-        if isinstance(found, Warning):
-            return replace(result, warnings=(*result.warnings, found))
-        if isinstance(found, Verdict):
-            return replace(
+            failed = f"the diagnosis failed: {type(exc).__name__}"
+            found = Finding(warning=Warning("diagnostics_unavailable", failed))
+        if found.permissions is not None:
+            result = replace(result, permissions=tuple(found.permissions.items()))
+        if found.warning is not None:
+            result = replace(result, warnings=(*result.warnings, found.warning))
+        if found.verdict is not None:
+            result = replace(
                 result,
-                category=found.category,
-                detail=f"{result.detail}; {found.detail}",
-                hint=found.hint or found.category.action,
+                category=found.verdict.category,
+                detail=f"{result.detail}; {found.verdict.detail}",
+                hint=found.verdict.hint or found.verdict.category.action,
             )
         return result
 

@@ -99,6 +99,13 @@ SCENARIO: dict[str, Any] = {
             users=[user(suspended=True), ADMIN | {"role": "agent"}],
             suspended_user_answer="unauthorized",
         ),
+        # Locked out, and narrowed meanwhile: the diagnosis reads the permissions too.
+        "revoked-narrowed": tenant(
+            tokens=[{"token": CANARY_TOKEN, "active": False}, ADMIN_TOKEN],
+            users=[user(only_private_comments=True, ticket_restriction="groups"), ADMIN],
+            groups=[{"id": 12, "name": "Support"}, {"id": 13, "name": "Billing"}],
+            memberships=[{"user_id": 1001, "group_id": 12}],
+        ),
         "no-diagnostics": tenant(token_access=False),
         "diagnostics-refused": tenant(token_access=False),
     }
@@ -156,6 +163,13 @@ def configuration(sim: SimulatorThread, tmp: Path) -> list[dict[str, Any]]:
             for name in ("revoked", "deleted-token", "suspended", "deleted-user", "downgraded")
         ),
         entry(sim, "agent-diagnosis", API_TOKEN, diagnostics=diagnostics),
+        entry(
+            sim,
+            "revoked-narrowed",
+            API_TOKEN,
+            diagnostics=diagnostics,
+            expect={"ticket_access": "groups", "groups": ["Support", "Billing"]},
+        ),
         entry(sim, "no-diagnostics", API_TOKEN),
         entry(
             sim,
@@ -184,6 +198,7 @@ EXPECTED = {
     "deleted-user": "user_deleted",
     "downgraded": "user_downgraded",
     "agent-diagnosis": "user_suspended",
+    "revoked-narrowed": "token_inactive",
     "no-diagnostics": "auth_failed",
     "diagnostics-refused": "auth_failed",
 }
@@ -218,6 +233,14 @@ def test_diagnosis_keeps_the_integration_detail(checked: dict[str, Any]) -> None
     detail = checked["revoked"]["detail"]
     assert detail.startswith("users/me answered 401")
     assert "(diagnostic credential)" in detail
+
+
+def test_the_diagnosis_reads_a_locked_out_users_permissions(checked: dict[str, Any]) -> None:
+    permissions = checked["revoked-narrowed"]["permissions"]
+    assert permissions["public_comments"] is False
+    assert permissions["group_membership"] is False
+    assert permissions["ticket_access"] is True  # "groups" is what the tenant expects
+    assert permissions["ticket_editing"] is True  # from the custom role, read by id
 
 
 def test_without_diagnostics_the_causes_are_listed(checked: dict[str, Any]) -> None:
