@@ -14,6 +14,7 @@ check) and the Host header: how the benchmark gives each simulated tenant its ow
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 import ssl
 import time
@@ -139,6 +140,14 @@ def _host_key(name: str) -> str:
     return name.strip(".").lower()
 
 
+_PROXY_VARIABLES = ("https_proxy", "http_proxy", "all_proxy")
+
+
+def proxy_configured() -> bool:
+    """Whether the environment names a proxy (read when the client is made, at start)."""
+    return any(os.environ.get(v) or os.environ.get(v.upper()) for v in _PROXY_VARIABLES)
+
+
 def shared_http_client(
     ssl_context: ssl.SSLContext, resolver: AbstractResolver | None = None
 ) -> httpx.AsyncClient:
@@ -151,7 +160,12 @@ def shared_http_client(
             keepalive_timeout=KEEPALIVE_SECONDS,
             resolver=resolver,
         ),
-        trust_env=True,  # HTTPS_PROXY / HTTP_PROXY / NO_PROXY, as every CLI tool reads them
+        # HTTPS_PROXY / HTTP_PROXY / NO_PROXY, as every CLI tool reads them. aiohttp looks them
+        # (and ~/.netrc) up again on every request, in a thread: about 1 ms of CPU each
+        # (benchmarks/daemon.py), so only when a proxy is configured at all.
+        trust_env=proxy_configured(),
+        # Cookies would be kept for every tenant and sent back: the monitor needs none.
+        cookie_jar=aiohttp.DummyCookieJar(),
     )
     return http_client(ssl_context, transport=AiohttpTransport(verify=ssl_context, client=session))
 
