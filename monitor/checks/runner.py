@@ -99,18 +99,14 @@ class Checker:
     async def _check_and_explain(self, tenant: TenantConfig | InvalidTenant) -> CheckResult:
         started = self._monotonic()
         result = await self._check(tenant)
-        rejected = result.category is Category.AUTH_FAILED and isinstance(tenant, TenantConfig)
-        if rejected and self._on_rejected is not None and isinstance(tenant, TenantConfig):
-            self._on_rejected(tenant)
-        if (
-            isinstance(tenant, TenantConfig)
-            and tenant.diagnostics is not None
-            and result.category is Category.AUTH_FAILED
-        ):
-            # The diagnosis shares the check's deadline: a check never takes longer than its
-            # timeout, so it never runs into its next interval.
-            left = tenant.timeout - (self._monotonic() - started)
-            result = await self._diagnose(tenant, tenant.diagnostics, result, max(left, 0.001))
+        if isinstance(tenant, TenantConfig) and result.category is Category.AUTH_FAILED:
+            if self._on_rejected is not None:
+                self._on_rejected(tenant)
+            if tenant.diagnostics is not None:
+                # The diagnosis shares the check's deadline: a check never takes longer than
+                # its timeout, so it never runs into its next interval.
+                left = tenant.timeout - (self._monotonic() - started)
+                result = await self._diagnose(tenant, tenant.diagnostics, result, max(left, 0.001))
         for kind, expires_at in result.expiries:
             # Access tokens are short-lived and refreshed by their owner: only the refresh
             # token's expiry is a deadline worth a warning.
