@@ -46,14 +46,10 @@ class Reloader:
         self._digest = _digest(path)
         self._lock = asyncio.Lock()
 
-    def reload(self) -> ReloadResult:
-        self._digest = _digest(self._path)
-        return self._settle(load(self._path))
-
     async def reload_async(self) -> ReloadResult:
-        """`reload` with the file read and parsed in a worker thread: a config of thousands of
-        tenants takes a second, during which the checks on the loop keep running. One at a
-        time; the new config is applied on the loop."""
+        """Reads and parses the file in a worker thread (a config of thousands of tenants takes
+        a second, during which the checks on the loop keep running), one reload at a time, and
+        applies the new config on the loop."""
         async with self._lock:
             self._digest = await asyncio.to_thread(_digest, self._path)
             return self._settle(await asyncio.to_thread(load, self._path))

@@ -19,21 +19,22 @@ from monitor.zendesk.response import Answer, ApiResponse, FailureKind, Transport
 USER_AGENT = f"zendesk-monitor/{__version__}"
 E = TypeVar("E", bound=BaseException)
 # Headers the classifiers read; the rest of an answer is dropped at the boundary.
-_KEPT_HEADERS = (
-    "content-type",
-    "location",
-    "retry-after",
-    "x-zendesk-request-id",
-    "x-request-id",
-    "cf-ray",
-    "x-rate-limit",
-    "x-rate-limit-remaining",
-    "ratelimit-limit",
-    "ratelimit-remaining",
-    "rate-limit",
-    "rate-limit-remaining",
+_KEPT_HEADERS = frozenset(
+    {
+        "content-type",
+        "location",
+        "retry-after",
+        "x-zendesk-request-id",
+        "x-request-id",
+        "cf-ray",
+        "x-rate-limit",
+        "x-rate-limit-remaining",
+        "ratelimit-limit",
+        "ratelimit-remaining",
+        "rate-limit",
+        "rate-limit-remaining",
+    }
 )
-_KEPT = frozenset(_KEPT_HEADERS)
 # Zendesk's JSON answers for these calls are small; a larger body is not one of them.
 MAX_BODY_BYTES = 4 * 1024 * 1024
 
@@ -132,7 +133,7 @@ def _answer_from(response: httpx.Response) -> ApiResponse:
     headers: dict[str, str] = {}
     for raw_name, raw_value in response.headers.raw:
         name = raw_name.decode("latin-1").lower()
-        if name in _KEPT and name not in headers:
+        if name in _KEPT_HEADERS and name not in headers:
             headers[name] = raw_value.decode("latin-1")
     body = response.content[:MAX_BODY_BYTES]
     return ApiResponse(

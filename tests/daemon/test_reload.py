@@ -23,24 +23,24 @@ def reloader(path: Path, applied: list[Config], status: DaemonStatus) -> Reloade
     return Reloader(str(path), applied.append, status, clock=lambda: 1234.0)
 
 
-def test_good_reload_applies_and_stamps(tmp_path: Path) -> None:
+async def test_good_reload_applies_and_stamps(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
     path.write_text(GOOD)
     applied: list[Config] = []
     status = DaemonStatus(config_reload_successful=False)
-    result = reloader(path, applied, status).reload()
+    result = await reloader(path, applied, status).reload_async()
     assert result.ok
     assert [c.names for c in applied] == [["acme"]]
     assert (status.config_reload_successful, status.config_reload_success_at) == (True, 1234.0)
 
 
-def test_broken_reload_keeps_the_config_and_logs_every_problem(tmp_path: Path) -> None:
+async def test_broken_reload_keeps_the_config_and_logs_every_problem(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
     path.write_text("tenants:\n  - subdomain: x\n  - name: Bad!\n")
     applied: list[Config] = []
     status = DaemonStatus()
     with capture_logs() as events:
-        result = reloader(path, applied, status).reload()
+        result = await reloader(path, applied, status).reload_async()
     assert not result.ok
     assert applied == []
     assert status.config_reload_successful is False
@@ -56,12 +56,12 @@ def test_broken_reload_keeps_the_config_and_logs_every_problem(tmp_path: Path) -
     assert all(p.startswith(f"{path}:") for p in result.problems)
 
 
-def test_tenant_problems_are_applied(tmp_path: Path) -> None:
+async def test_tenant_problems_are_applied(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
     path.write_text(GOOD.replace("subdomain: acme", "subdomain: Acme"))
     applied: list[Config] = []
     status = DaemonStatus()
-    assert reloader(path, applied, status).reload().ok
+    assert (await reloader(path, applied, status).reload_async()).ok
     assert [t.name for t in applied[0].invalid_tenants] == ["acme"]
     assert status.config_problems == [
         f'{path}:4: tenants[0].subdomain: "Acme" has uppercase letters; write "acme"'
