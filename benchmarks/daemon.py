@@ -370,11 +370,21 @@ def _run_in(options: Options, folder: Path) -> Report:
         )
         started = running.sample()
         end = started.at + options.duration
+        # A round's profile covers it from the scheduler's start, for --duration seconds.
+        round_profiler = (
+            _profiler(options, folder, running.daemon.pid, options.duration)
+            if options.round
+            else None
+        )
+        if round_profiler is not None:
+            children.start(round_profiler)
         ready = _wait_first_round(running, options, started)
         first_round = time.monotonic() - started.at if ready else None
         scrapes: list[float] = []
         if options.round:
             before = started  # the window is the round itself, from the scheduler's start
+            if round_profiler is not None:
+                _finish_profile(round_profiler, options, end - time.monotonic() + 30)
         else:
             # When the first round is late the daemon cannot keep up: measure it anyway.
             before = running.sample()
@@ -546,8 +556,8 @@ def _profiler(options: Options, folder: Path, pid: int, seconds: float) -> Child
     return Child("profiler", argv, log=folder / "py-spy.log", cpu=options.simulator_cpu)
 
 
-def _finish_profile(profiler: Child, options: Options) -> None:
-    deadline = time.monotonic() + 30
+def _finish_profile(profiler: Child, options: Options, wait: float = 30) -> None:
+    deadline = time.monotonic() + wait
     while profiler.alive() and time.monotonic() < deadline:
         time.sleep(0.2)
     profiler.stop()
@@ -669,7 +679,8 @@ def parse_options(argv: list[str] | None = None) -> tuple[Options, Path | None]:
         "--profile",
         type=Path,
         metavar="FILE",
-        help="sample the daemon in the window with py-spy (pip install py-spy), collapsed stacks",
+        help="sample the daemon in the window (with --round: --duration seconds from the "
+        "scheduler's start) with py-spy (pip install py-spy), collapsed stacks",
     )
     args = parser.parse_args(argv)
     cpus = available_cpus()

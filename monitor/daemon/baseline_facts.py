@@ -11,7 +11,7 @@ A key missing on either side was not read (the chain stopped before it) and is n
 
 from __future__ import annotations
 
-import copy
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -147,14 +147,22 @@ def _render(value: Any) -> str:
 
 def facts_of(result: CheckResult) -> dict[str, Any] | None:
     """The result's permission facts as plain JSON values; None without user facts (the
-    credential was not accepted, or the chain never read a user)."""
-    facts = copy.deepcopy(dict(result.facts))
+    credential was not accepted, or the chain never read a user). Nested values are the
+    result's own: read them, never mutate them."""
+    facts = dict(result.facts)
     if "user_id" not in facts:
         return None
     if result.category in COMPLETE:
         facts.setdefault(ROLE_CONFIGURATION, None)
         facts.setdefault(GROUP_IDS, None)
     return facts
+
+
+def fingerprint(facts: Facts) -> bytes:
+    """A digest that differs whenever `_same` would (JSON keeps 1, 1.0 and true apart), for
+    telling cheaply that a check read exactly the facts of the one before."""
+    text = json.dumps(facts, sort_keys=True, separators=(",", ":"), default=repr)
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
 def compare(baseline: Facts, current: Facts) -> FactsDiff:
@@ -258,4 +266,5 @@ __all__ = [
     "compare",
     "describe",
     "facts_of",
+    "fingerprint",
 ]

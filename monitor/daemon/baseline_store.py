@@ -9,8 +9,8 @@ baseline it had in memory, or has none, and the next save moves the bad file asi
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-import copy
 import json
 import os
 import re
@@ -80,9 +80,10 @@ class BaselineStore:
         return None if self._directory is None else self._directory / f"{tenant}.json"
 
     def get(self, tenant: str) -> Facts | None:
+        """The tenant's baseline, the same object until it is replaced or re-read (the judge
+        relies on that to skip comparing unchanged facts); never mutate it."""
         _check_name(tenant)
-        facts = self._baselines.get(tenant)
-        return None if facts is None else copy.deepcopy(facts)
+        return self._baselines.get(tenant)
 
     def names(self) -> list[str]:
         return sorted(self._baselines)
@@ -90,10 +91,20 @@ class BaselineStore:
     def set(self, tenant: str, facts: Facts) -> None:
         """Saves (or replaces) the tenant's baseline; raises BaselineError when the file cannot
         be written, and then keeps the baseline it had."""
-        _check_name(tenant)
-        plain = json.loads(json.dumps(dict(facts)))  # what reading the file back gives
+        plain = _plain(tenant, facts)
         if self._directory is not None:
             self._write(self._directory, tenant, plain)
+        self._keep(tenant, plain)
+
+    async def save(self, tenant: str, facts: Facts) -> None:
+        """`set` for the event loop: the file is written and synced in a worker thread, as an
+        fsync on a network volume can take tens of milliseconds, which the loop must not wait."""
+        plain = _plain(tenant, facts)
+        if self._directory is not None:
+            await asyncio.to_thread(self._write, self._directory, tenant, plain)
+        self._keep(tenant, plain)
+
+    def _keep(self, tenant: str, plain: dict[str, Any]) -> None:
         self._baselines[tenant] = plain
         self._problems.pop(tenant, None)
 
@@ -207,6 +218,12 @@ def _sync_directory(directory: Path) -> None:
         pass
     finally:
         os.close(descriptor)
+
+
+def _plain(tenant: str, facts: Facts) -> dict[str, Any]:
+    _check_name(tenant)
+    plain: dict[str, Any] = json.loads(json.dumps(dict(facts)))  # as the file reads back
+    return plain
 
 
 def _check_name(tenant: str) -> None:

@@ -29,6 +29,7 @@ from monitor.daemon.baseline_facts import (
     compare,
     describe,
     facts_of,
+    fingerprint,
 )
 from monitor.daemon.baseline_store import BaselineError, BaselineProblem, BaselineStore
 
@@ -60,6 +61,17 @@ class Judgement:
         return self.against_baseline is not None and bool(self.against_baseline.narrowed)
 
 
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """A tenant's last judged facts (their fingerprint), the baseline object they were judged
+    against, and that comparison: a check that reads the same facts again, as nearly every check
+    does, needs neither diff again."""
+
+    fingerprint: bytes
+    baseline: Facts | None
+    against: FactsDiff | None
+
+
 class BaselineJudge:
     """Judges each result against its tenant's baseline in `store`. `config_path` only goes
     into the hint of a regression (the `baseline accept` command to run)."""
@@ -68,27 +80,33 @@ class BaselineJudge:
         self.store = store
         self._config_path = config_path
         self._previous: dict[str, dict[str, Any]] = {}
+        self._seen: dict[str, _Seen] = {}
 
-    def judge(self, tenant: str, result: CheckResult) -> Judgement:
+    async def judge(self, tenant: str, result: CheckResult) -> Judgement:
         facts = facts_of(result)
         if facts is None:
             return Judgement(result)
         baseline = self.store.get(tenant)
-        previous = self._previous.get(tenant, baseline)
-        diff = None if previous is None else compare(previous, facts)
-        changes = None if diff is None or diff.is_empty else diff
-        # Facts a failed check did not reach keep their last known value.
-        self._previous[tenant] = {**(previous or {}), **facts}
+        seen = self._seen.get(tenant)
+        current = fingerprint(facts)
+        repeated = seen is not None and seen.fingerprint == current
+        changes = None if repeated else self._changes(tenant, baseline, facts)
         if not result.healthy:
+            self._seen[tenant] = _Seen(current, None, None)
             return Judgement(result, changes)
         if baseline is None:
+            self._seen[tenant] = _Seen(current, None, None)
             try:
-                self.store.set(tenant, facts)
+                await self.store.save(tenant, facts)
             except BaselineError as exc:
                 return Judgement(result, changes, problem=exc.problem)
             return Judgement(result, changes, baseline_created=True)
-        against = compare(baseline, facts)
-        if against.narrowed:
+        if repeated and seen is not None and seen.baseline is baseline:
+            against = seen.against
+        else:
+            against = compare(baseline, facts)
+        self._seen[tenant] = _Seen(current, baseline, against)
+        if against is not None and against.narrowed:
             result = replace(
                 result,
                 category=Category.PERMISSION_REGRESSION,
@@ -97,9 +115,19 @@ class BaselineJudge:
             )
         return Judgement(result, changes, against)
 
+    def _changes(self, tenant: str, baseline: Facts | None, facts: Facts) -> FactsDiff | None:
+        """The diff against the facts last seen (at the first check since start: the
+        baseline), which then become these."""
+        previous = self._previous.get(tenant, baseline)
+        diff = None if previous is None else compare(previous, facts)
+        # Facts a failed check did not reach keep their last known value.
+        self._previous[tenant] = {**(previous or {}), **facts}
+        return None if diff is None or diff.is_empty else diff
+
     def forget(self, tenant: str) -> None:
         """Drops the facts last seen for a tenant (removed from the config)."""
         self._previous.pop(tenant, None)
+        self._seen.pop(tenant, None)
 
     def regression_hint(self, tenant: str) -> str:
         action = Category.PERMISSION_REGRESSION.action
@@ -141,5 +169,6 @@ __all__ = [
     "compare",
     "describe",
     "facts_of",
+    "fingerprint",
     "regression_detail",
 ]

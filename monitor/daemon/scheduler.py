@@ -59,8 +59,9 @@ class CheckScheduler:
             raise ValueError(f"jitter_fraction must be in [0, 1), got {jitter_fraction}")
         if not heartbeat_seconds > 0:
             raise ValueError(f"heartbeat_seconds must be above 0, got {heartbeat_seconds}")
-        # Its INFO lines ("Running job ...") would be one per check: only its problems show.
-        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        # Its INFO lines ("Running job ...") would be one per check, and its warnings one per
+        # missed or skipped run, which the status counts (and /metrics exports): errors only.
+        logging.getLogger("apscheduler").setLevel(logging.ERROR)
         self._run = run
         self._status = status
         self._semaphore = asyncio.Semaphore(concurrency)
@@ -69,7 +70,6 @@ class CheckScheduler:
         self._heartbeat_seconds = heartbeat_seconds
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not secrets
         self.lags = LagWindow(lag_window)
-        self.skipped_runs_total = 0  # runs not started because the previous one still ran
         self._intervals: dict[str, float] = {}
         self._scheduled: dict[str, datetime] = {}  # tenant -> the run time just submitted
         self._jobs: set[asyncio.Task[Any]] = set()  # APScheduler's tasks inside `_job`
@@ -300,7 +300,7 @@ class CheckScheduler:
 
     def _on_skipped(self, event: Any) -> None:
         if event.job_id != HEARTBEAT_JOB:
-            self.skipped_runs_total += 1
+            self._status.skipped_runs_total += 1
 
 
 def _misfire_grace(interval: float) -> int:

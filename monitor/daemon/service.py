@@ -68,7 +68,7 @@ class Monitor:
         tenant = self._tenants.get(name)
         if tenant is None:
             return None  # removed by a reload while this run was queued
-        judgement = self._judge.judge(name, await self._checker.check(tenant))
+        judgement = await self._judge.judge(name, await self._checker.check(tenant))
         result = judgement.result
         if self._tenants.get(name) is not tenant:
             return None  # reloaded while in flight: this result describes the old config

@@ -9,10 +9,8 @@ from typing import Protocol
 
 
 class SchedulerFigures(Protocol):
-    """What /status shows of the scheduler beyond the fields below (CheckScheduler has these;
-    the daemon benchmark reads them)."""
-
-    skipped_runs_total: int
+    """What /status shows of the scheduler beyond the fields below (CheckScheduler has it;
+    the daemon benchmark reads it)."""
 
     def lag_quantile(self, q: float) -> float | None: ...
 
@@ -27,7 +25,8 @@ class DaemonStatus:
     stall_after_seconds: float = 60.0
     scheduler_heartbeat: float | None = None
     scheduler_lag_seconds: float = 0.0  # start delay of the last check, seconds
-    missed_runs_total: int = 0
+    missed_runs_total: int = 0  # runs due more than the misfire grace time ago
+    skipped_runs_total: int = 0  # runs due while the tenant's previous one still ran or waited
     config_reload_successful: bool = True
     config_reload_success_at: float | None = None  # wall clock
     config_problems: list[str] = field(default_factory=list)

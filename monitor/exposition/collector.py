@@ -45,6 +45,7 @@ RELOAD_OK = "zendesk_monitor_config_last_reload_successful"
 RELOAD_AT = "zendesk_monitor_config_last_reload_success_timestamp_seconds"
 LAG = "zendesk_monitor_scheduler_lag_seconds"
 MISSED = "zendesk_monitor_missed_runs"
+SKIPPED = "zendesk_monitor_skipped_runs"
 
 DURATION_HELP = "How long tenant checks took, all tenants together." + SCHEDULE
 
@@ -81,8 +82,10 @@ _HELP |= {
     RELOAD_AT: "Unix time of the last successful config load or reload.",
     LAG: "How late the scheduler started the last check, in seconds.",
     MISSED: "Scheduled check runs the scheduler missed (it fell behind).",
+    SKIPPED: "Scheduled check runs not started because the tenant's previous check still ran or "
+    "waited for a free slot (the monitor cannot keep up with its tenants).",
 }
-_COUNTERS = {CHECKS, FAILURES, MISSED}
+_COUNTERS = {CHECKS, FAILURES, MISSED, SKIPPED}
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +98,7 @@ class Frame:
     tenants: list[TenantView]
     scheduler_lag_seconds: float
     missed_runs_total: int
+    skipped_runs_total: int
     config_reload_successful: bool
     config_reload_success_at: float | None
 
@@ -104,6 +108,7 @@ class Frame:
             tenants=store.snapshot(),
             scheduler_lag_seconds=status.scheduler_lag_seconds,
             missed_runs_total=status.missed_runs_total,
+            skipped_runs_total=status.skipped_runs_total,
             config_reload_successful=status.config_reload_successful,
             config_reload_success_at=status.config_reload_success_at,
         )
@@ -188,6 +193,7 @@ def self_families(frame: Frame, version: str) -> list[Metric]:
         (RELOAD_AT, {}, frame.config_reload_success_at),
         (LAG, {}, frame.scheduler_lag_seconds),
         (MISSED + "_total", {}, frame.missed_runs_total),
+        (SKIPPED + "_total", {}, frame.skipped_runs_total),
     ]
     families = []
     for sample_name, labels, value in values:

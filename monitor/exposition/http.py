@@ -116,10 +116,9 @@ class _Endpoints:
     async def readyz(self, request: web.Request) -> web.Response:
         if self._store.ready:
             return _text("ready")
-        views = self._store.snapshot()
-        waiting = sum(1 for view in views if view.result is None)
+        waiting, total = self._store.waiting, len(self._store)
         return _text(
-            f"not ready: {waiting} of {len(views)} tenants still wait for a first check",
+            f"not ready: {waiting} of {total} tenants still wait for a first check",
             status=503,
         )
 

@@ -1,5 +1,8 @@
 """structlog, configured once: JSON lines (or console), event name under `event`.
 
+The libraries' own warnings and errors (the standard library's `logging`) go to the same stream
+as `library_message` events rather than as plain text on stderr.
+
 Tracebacks are rendered as dicts without local variables: a frame's locals could hold a token.
 """
 
@@ -27,6 +30,22 @@ class _FlushingWriter:
         self._stream.flush()
 
     log = debug = info = warning = warn = error = critical = exception = fatal = msg
+
+
+class _LibraryRecords(logging.Handler):
+    """The standard library's log records (asyncio, aiohttp, APScheduler) at warning and above,
+    as `library_message` events in the same stream, so that every line is one JSON object."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            logger = structlog.get_logger(record.name)
+            method = getattr(logger, record.levelname.lower(), logger.warning)
+            fields: dict[str, Any] = {"logger": record.name, "message": record.getMessage()}
+            if record.exc_info:
+                fields["exc_info"] = record.exc_info
+            method("library_message", **fields)
+        except Exception:  # noqa: BLE001 - a log line must never take the daemon down
+            self.handleError(record)
 
 
 class _WriterFactory:
@@ -64,3 +83,7 @@ def configure_logging(
         logger_factory=_WriterFactory(stream or sys.stdout),
         cache_logger_on_first_use=False,
     )
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if isinstance(h, _LibraryRecords)]:
+        root.removeHandler(handler)
+    root.addHandler(_LibraryRecords(logging.WARNING))

@@ -54,13 +54,13 @@ def scheduler_document(status: DaemonStatus) -> dict[str, Any]:
     """How punctually checks start: the last start delay, the 99th percentile of the recent
     ones (null before any), scheduled runs missed, and runs skipped because the previous one
     of the same tenant still ran. For the daemon benchmark and for people; the metrics have
-    the last delay and the missed runs."""
+    the last delay and the missed and skipped runs."""
     scheduler = status.scheduler
     return {
         "last_lag_seconds": status.scheduler_lag_seconds,
         "lag_p99_seconds": None if scheduler is None else scheduler.lag_quantile(0.99),
         "missed_runs_total": status.missed_runs_total,
-        "skipped_runs_total": 0 if scheduler is None else scheduler.skipped_runs_total,
+        "skipped_runs_total": status.skipped_runs_total,
     }
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from monitor.checks.categories import Category
 from monitor.checks.result import CheckResult
-from monitor.daemon.baselines import FactsDiff, compare, describe, facts_of
+from monitor.daemon.baselines import FactsDiff, compare, describe, facts_of, fingerprint
 
 CONFIGURATION: dict[str, Any] = {
     "ticket_access": "all",
@@ -305,11 +305,21 @@ def test_facts_of_a_check_that_stopped_early_leave_the_rest_unknown(category: Ca
     assert facts_of(result(category, USER_ONLY)) == USER_ONLY
 
 
-def test_facts_of_is_a_copy() -> None:
-    checked = result(Category.OK, FACTS)
-    copied = facts_of(checked)
-    assert copied is not None
-    copied["role_configuration"]["ticket_editing"] = False
-    copied["group_ids"].append(99)
-    assert dict(checked.facts)["role_configuration"]["ticket_editing"] is True
-    assert dict(checked.facts)["group_ids"] == [12, 13]
+def test_facts_of_leaves_the_result_as_it_was() -> None:
+    checked = result(Category.OK, USER_ONLY)
+    facts = facts_of(checked)
+    assert facts is not None
+    assert facts["role_configuration"] is None  # completed for the baseline...
+    assert "role_configuration" not in dict(checked.facts)  # ...not in the result
+
+
+def test_fingerprint_tells_apart_what_same_tells_apart() -> None:
+    base = fingerprint(FACTS)
+    reordered = dict(reversed(list(FACTS.items())))
+    assert fingerprint(reordered) == base
+    configuration = FACTS["role_configuration"]
+    for value in (1, 1.0, "true", None):  # True in FACTS: none of these is the same
+        changed = {**FACTS, "role_configuration": {**configuration, "ticket_editing": value}}
+        assert fingerprint(changed) != base
+        assert compare(FACTS, changed).changed or compare(FACTS, changed).narrowed
+    assert fingerprint({**FACTS, "group_ids": [12]}) != base

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -68,11 +69,11 @@ def judge(store: BaselineStore) -> BaselineJudge:
     return BaselineJudge(store, config_path="/etc/zendesk-monitor.yaml")
 
 
-def test_the_first_healthy_check_creates_the_baseline(
+async def test_the_first_healthy_check_creates_the_baseline(
     judge: BaselineJudge, store: BaselineStore
 ) -> None:
     checked = result()
-    judgement = judge.judge("acme", checked)
+    judgement = await judge.judge("acme", checked)
     assert judgement.baseline_created
     assert judgement.result is checked
     assert judgement.changes is None
@@ -81,12 +82,12 @@ def test_the_first_healthy_check_creates_the_baseline(
     assert BaselineStore(store.state_dir).get("acme") == store.get("acme")  # on disk
 
 
-def test_a_narrowing_is_a_permission_regression_though_the_check_was_ok(
+async def test_a_narrowing_is_a_permission_regression_though_the_check_was_ok(
     judge: BaselineJudge, store: BaselineStore
 ) -> None:
-    judge.judge("acme", result())
+    (await judge.judge("acme", result()))
     narrowed = result(facts=facts(role_configuration=configuration(ticket_deletion=False)))
-    judgement = judge.judge("acme", narrowed)
+    judgement = await judge.judge("acme", narrowed)
 
     assert judgement.regressed
     assert not judgement.baseline_created
@@ -115,28 +116,41 @@ def test_a_narrowing_is_a_permission_regression_though_the_check_was_ok(
     assert store.get("acme") == {**FACTS, "group_ids": None}
 
 
-def test_a_lasting_narrowing_keeps_failing_but_is_reported_as_a_change_once(
+async def test_a_lasting_narrowing_keeps_failing_but_is_reported_as_a_change_once(
     judge: BaselineJudge,
 ) -> None:
-    judge.judge("acme", result())
+    (await judge.judge("acme", result()))
     narrowed = result(facts=facts(ticket_restriction="groups", group_ids=[12]))
-    first, second = judge.judge("acme", narrowed), judge.judge("acme", narrowed)
+    first, second = (await judge.judge("acme", narrowed)), (await judge.judge("acme", narrowed))
     assert first.changes is not None
     assert set(first.changes.narrowed) == {"ticket_restriction"}
     assert second.changes is None
     assert second.result.category is Category.PERMISSION_REGRESSION
-    restored = judge.judge("acme", result())
+    restored = await judge.judge("acme", result())
     assert restored.result.category is Category.OK
     assert restored.changes is not None
     assert restored.changes.widened == {"ticket_restriction": ("groups", None)}
 
 
-def test_a_widening_passes_and_shows_in_the_diff(
+async def test_facts_first_seen_on_a_failing_check_are_still_judged_when_healthy(
+    judge: BaselineJudge,
+) -> None:
+    (await judge.judge("acme", result()))
+    narrowed = result(facts=facts(role_configuration=configuration(ticket_editing=False)))
+    failing = await judge.judge("acme", replace(narrowed, category=Category.PERMISSION_REGRESSION))
+    assert failing.changes is not None  # reported once, on the check that saw it
+    healthy = await judge.judge("acme", narrowed)  # the same facts again, now from an ok check
+    assert healthy.changes is None
+    assert healthy.regressed
+    assert healthy.result.category is Category.PERMISSION_REGRESSION
+
+
+async def test_a_widening_passes_and_shows_in_the_diff(
     judge: BaselineJudge, store: BaselineStore
 ) -> None:
-    judge.judge("acme", result())
+    (await judge.judge("acme", result()))
     widened = result(facts=facts(role="admin", role_type=4))
-    judgement = judge.judge("acme", widened)
+    judgement = await judge.judge("acme", widened)
     assert judgement.result is widened
     assert not judgement.regressed
     assert judgement.changes is not None
@@ -146,113 +160,115 @@ def test_a_widening_passes_and_shows_in_the_diff(
     assert store.get("acme") == {**FACTS, "group_ids": None}  # only `accept` moves it
 
 
-def test_unchanged_facts_are_no_change(judge: BaselineJudge) -> None:
-    judge.judge("acme", result())
-    judgement = judge.judge("acme", result())
+async def test_unchanged_facts_are_no_change(judge: BaselineJudge) -> None:
+    (await judge.judge("acme", result()))
+    judgement = await judge.judge("acme", result())
     assert judgement.changes is None
     assert judgement.against_baseline is not None
     assert judgement.against_baseline.is_empty
     assert judgement.result.category is Category.OK
 
 
-def test_a_result_without_facts_passes_through(judge: BaselineJudge, store: BaselineStore) -> None:
+async def test_a_result_without_facts_passes_through(
+    judge: BaselineJudge, store: BaselineStore
+) -> None:
     failed = result(Category.AUTH_FAILED, facts={})
-    judgement = judge.judge("acme", failed)
+    judgement = await judge.judge("acme", failed)
     assert judgement.result is failed
     assert judgement.changes is None
     assert not judgement.baseline_created
     assert store.get("acme") is None
 
 
-def test_a_credential_failure_passes_through_and_updates_the_facts_seen(
+async def test_a_credential_failure_passes_through_and_updates_the_facts_seen(
     judge: BaselineJudge, store: BaselineStore
 ) -> None:
-    judge.judge("acme", result())
+    (await judge.judge("acme", result()))
     # users/me is another user now (the token used with another email): only user facts.
     other_user = facts(user_id=2002, role="admin")
     del other_user["role_configuration"]
     failed = result(Category.AUTH_FAILED, other_user)
-    judgement = judge.judge("acme", failed)
+    judgement = await judge.judge("acme", failed)
     assert judgement.result is failed
     assert judgement.against_baseline is None
     assert judgement.changes is not None
     assert judgement.changes.changed == {"user_id": (1001, 2002)}
     assert judgement.changes.widened == {"role": ("agent", "admin")}
-    back = judge.judge("acme", result())
+    back = await judge.judge("acme", result())
     assert back.changes is not None
     assert back.changes.changed == {"user_id": (2002, 1001)}
     assert store.get("acme") == {**FACTS, "group_ids": None}
 
 
-def test_a_check_that_stopped_early_reports_no_phantom_change(judge: BaselineJudge) -> None:
-    judge.judge("acme", result())
+async def test_a_check_that_stopped_early_reports_no_phantom_change(judge: BaselineJudge) -> None:
+    (await judge.judge("acme", result()))
     user_only = {k: v for k, v in FACTS.items() if k != "role_configuration"}
-    outage = judge.judge("acme", result(Category.ZENDESK_UNAVAILABLE, user_only))
+    outage = await judge.judge("acme", result(Category.ZENDESK_UNAVAILABLE, user_only))
     assert outage.changes is None
     assert outage.result.category is Category.ZENDESK_UNAVAILABLE
-    assert judge.judge("acme", result()).changes is None
+    assert (await judge.judge("acme", result())).changes is None
 
 
-def test_no_baseline_is_made_from_a_failing_check(
+async def test_no_baseline_is_made_from_a_failing_check(
     judge: BaselineJudge, store: BaselineStore
 ) -> None:
-    judgement = judge.judge("acme", result(Category.PERMISSION_REGRESSION))
+    judgement = await judge.judge("acme", result(Category.PERMISSION_REGRESSION))
     assert not judgement.baseline_created
     assert store.get("acme") is None
-    assert judge.judge("acme", result()).baseline_created
+    assert (await judge.judge("acme", result())).baseline_created
 
 
-def test_after_a_restart_the_first_check_is_compared_with_the_baseline(
+async def test_after_a_restart_the_first_check_is_compared_with_the_baseline(
     store: BaselineStore,
 ) -> None:
-    BaselineJudge(store).judge("acme", result())
+    await BaselineJudge(store).judge("acme", result())
     restarted = BaselineJudge(BaselineStore(store.state_dir))
-    judgement = restarted.judge("acme", result(facts=facts(only_private_comments=True)))
+    judgement = await restarted.judge("acme", result(facts=facts(only_private_comments=True)))
     assert judgement.changes is not None
     assert judgement.changes.narrowed == {"only_private_comments": (False, True)}
     assert judgement.result.category is Category.PERMISSION_REGRESSION
     assert "-c FILE --state-dir" in judgement.result.hint  # no config path given
 
 
-def test_an_accepted_baseline_takes_effect_on_reload(store: BaselineStore) -> None:
+async def test_an_accepted_baseline_takes_effect_on_reload(store: BaselineStore) -> None:
     judge = BaselineJudge(store)
-    judge.judge("acme", result())
+    (await judge.judge("acme", result()))
     narrower = facts(role_configuration=configuration(macro_access="readonly"))
-    assert judge.judge("acme", result(facts=narrower)).regressed
+    assert (await judge.judge("acme", result(facts=narrower))).regressed
     BaselineStore(store.state_dir).set("acme", narrower)  # `baseline accept`
-    assert judge.judge("acme", result(facts=narrower)).regressed  # not reloaded yet
+    assert (await judge.judge("acme", result(facts=narrower))).regressed  # not reloaded yet
     store.reload()
-    judgement = judge.judge("acme", result(facts=narrower))
+    judgement = await judge.judge("acme", result(facts=narrower))
     assert not judgement.regressed
     assert judgement.result.category is Category.OK
 
 
-def test_in_memory_baselines_hint_at_a_restart() -> None:
+async def test_in_memory_baselines_hint_at_a_restart() -> None:
     judge = BaselineJudge(BaselineStore(None))
-    assert judge.judge("acme", result()).baseline_created
-    judgement = judge.judge("acme", result(facts=facts(role_type=1)))
+    assert (await judge.judge("acme", result())).baseline_created
+    judgement = await judge.judge("acme", result(facts=facts(role_type=1)))
     assert judgement.result.category is Category.PERMISSION_REGRESSION
     assert "restart the monitor" in judgement.result.hint
     assert "baseline accept" not in judgement.result.hint
 
 
-def test_a_baseline_that_cannot_be_saved_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+async def test_a_baseline_that_cannot_be_saved_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     (tmp_path / "state").write_text("")  # a file where the state directory should be
     judge = BaselineJudge(BaselineStore(tmp_path / "state"))
     checked = result()
-    judgement = judge.judge("acme", checked)
+    judgement = await judge.judge("acme", checked)
     assert judgement.result is checked
     assert not judgement.baseline_created
     assert judgement.problem is not None
     assert "acme.json: cannot be written" in str(judgement.problem)
 
 
-def test_forget_drops_the_facts_seen(judge: BaselineJudge, store: BaselineStore) -> None:
-    judge.judge("acme", result())
-    judge.judge("acme", result(Category.AUTH_FAILED, facts(user_id=2002)))
+async def test_forget_drops_the_facts_seen(judge: BaselineJudge, store: BaselineStore) -> None:
+    (await judge.judge("acme", result()))
+    (await judge.judge("acme", result(Category.AUTH_FAILED, facts(user_id=2002))))
     judge.forget("acme")
     # Compared with the baseline again, not with the other user seen last.
-    assert judge.judge("acme", result()).changes is None
+    assert (await judge.judge("acme", result())).changes is None
     judge.forget("never-seen")
 
 
@@ -283,12 +299,12 @@ async def test_a_narrowed_custom_role_is_caught_end_to_end(
     checker = Checker(factory, authorization=authorization_for)
     judge = BaselineJudge(store)
     try:
-        first = judge.judge("acme", await checker.check(tenant))
+        first = await judge.judge("acme", await checker.check(tenant))
         # The customer's admin takes macros and chat away: nothing the integration's expect needs.
         narrower = {"macro_access": "readonly", "chat_access": False}
         role = {"id": 6, "name": "Staff", "role_type": 0, "configuration": narrower}
         sim.patch_tenant("acme", {"custom_roles": [role]})
-        second = judge.judge("acme", await checker.check(tenant))
+        second = await judge.judge("acme", await checker.check(tenant))
     finally:
         await factory.aclose()
 

@@ -183,13 +183,21 @@ def test_in_memory(tmp_path: Path) -> None:
     assert BaselineStore(None).get("acme") is None  # gone with the process
 
 
-def test_get_returns_a_copy_and_values_are_plain_json(tmp_path: Path) -> None:
+def test_set_keeps_a_plain_json_copy_and_get_the_same_object_until_replaced(
+    tmp_path: Path,
+) -> None:
     store = BaselineStore(tmp_path)
-    store.set("acme", {**FACTS, "group_ids": (12, 13)})
+    given = {**FACTS, "group_ids": (12, 13)}
+    store.set("acme", given)
+    given["role"] = "end-user"  # the caller's dict is not the baseline
     got = store.get("acme")
     assert got is not None
     assert got["group_ids"] == [12, 13]  # as it reads back from the file
-    got["role_configuration"]["ticket_editing"] = False
+    assert got == FACTS
+    assert store.get("acme") is got  # the judge skips comparing unchanged facts by identity
+    store.set("acme", FACTS)
+    assert store.get("acme") is not got
+    store.reload()
     assert store.get("acme") == FACTS
 
 

@@ -32,6 +32,26 @@ def test_new_tenants_have_no_verdict_and_are_not_ready() -> None:
     assert s.ready
 
 
+def test_waiting_counts_tenants_without_a_result_through_reloads() -> None:
+    s = store("a", "b", "c")
+    assert s.waiting == 3
+    s.record(result("a", Category.OK))
+    s.record(result("a", Category.OK))  # a second result is not a second first one
+    s.record(result("b", Category.OK))
+    assert s.waiting == 1
+    s.configure({"a": 60.0, "c": 60.0, "d": 60.0})  # b (checked) and no one else goes; d comes
+    assert s.waiting == 2
+    s.configure({"a": 60.0, "d": 60.0})  # c (unchecked) goes
+    assert s.waiting == 1
+    s.forget("a")  # checked, starts again
+    s.forget("d")  # unchecked already
+    assert s.waiting == 2
+    assert not s.ready
+    s.record(result("a", Category.AUTH_FAILED))
+    s.record(result("d", Category.OK))
+    assert (s.waiting, s.ready) == (0, True)
+
+
 def test_transitions_happen_once() -> None:
     s = store("a")
     assert s.record(result("a", Category.AUTH_FAILED)) is Transition.BROKEN

@@ -107,6 +107,7 @@ def populated() -> Monitor:
     monitor.status.beat()
     monitor.status.scheduler_lag_seconds = 0.5
     monitor.status.missed_runs_total = 2
+    monitor.status.skipped_runs_total = 3
     monitor.status.config_reload_success_at = START - 10
     rates = RateLimit(limit=700, remaining=650)
     monitor.record(result("healthy", permissions=ALL_GRANTED, rate_limit=rates, duration=0.125))

@@ -175,6 +175,7 @@ async def test_self_metrics(served: Served) -> None:
     assert value("zendesk_monitor_config_last_reload_success_timestamp_seconds") == START - 10
     assert value("zendesk_monitor_scheduler_lag_seconds") == 0.5
     assert value("zendesk_monitor_missed_runs_total") == 2.0
+    assert value("zendesk_monitor_skipped_runs_total") == 3.0
 
     served.monitor.record(result("waiting"))
     served.monitor.status.config_reload_successful = False

@@ -12,7 +12,6 @@ from monitor.exposition.status_json import scheduler_document, status_document
 
 @dataclass
 class FakeScheduler:
-    skipped_runs_total: int = 0
     p99: float | None = None
 
     def lag_quantile(self, q: float) -> float | None:
@@ -31,7 +30,7 @@ def test_without_a_scheduler() -> None:
 
 
 def test_with_a_scheduler_in_the_status_document() -> None:
-    status = DaemonStatus(missed_runs_total=1, scheduler=FakeScheduler(3, 0.25))
+    status = DaemonStatus(missed_runs_total=1, skipped_runs_total=3, scheduler=FakeScheduler(0.25))
     document = status_document([], status, version="1")
     assert document["scheduler"] == {
         "last_lag_seconds": 0.0,

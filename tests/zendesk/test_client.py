@@ -14,7 +14,7 @@ import pytest
 import trustme
 
 from monitor.config.secrets import Secret
-from monitor.zendesk.client import ZendeskClient, basic_token_authorization
+from monitor.zendesk.client import ZendeskClient, basic_token_authorization, http_client
 from monitor.zendesk.response import ApiResponse, FailureKind, TransportFailure
 from monitor.zendesk.session import ClientFactory, shared_http_client
 from monitor.zendesk.tls import shared_ssl_context
@@ -85,6 +85,26 @@ async def client(
     finally:
         if shared is not None:
             await shared.aclose()
+
+
+async def test_cookies_set_by_an_answer_never_go_back() -> None:
+    seen = Seen()
+    cookie = {"Set-Cookie": "__cfruid=abc; Path=/; HttpOnly", "Content-Type": "application/json"}
+    async with serve(answering(seen, "200 OK", cookie, b"{}")) as port, client(port) as c:
+        await c.get("/api/v2/users/me")
+        await c.get("/api/v2/custom_roles")
+    assert len(seen.requests) == 2
+    assert all(b"cookie" not in request.lower() for request in seen.requests)
+
+
+async def test_the_client_refuses_cookies_given_to_it() -> None:
+    http = http_client(shared_ssl_context())
+    try:
+        with pytest.raises(TypeError, match="keeps no cookies"):
+            http.cookies = {"a": "b"}
+        assert not http.cookies
+    finally:
+        await http.aclose()
 
 
 def test_basic_authorization_is_email_slash_token() -> None:
