@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from monitor.checks.categories import Category
 from monitor.checks.identity import User, identity_verdict, parse_user
+from monitor.checks.interning import interned
 from monitor.checks.permissions import assess
 from monitor.checks.result import Permission, Permissions, RateLimit, Warning, unknown_permissions
 from monitor.checks.verdict import Verdict, common_verdict, json_object, me_failure, unexpected
@@ -121,7 +122,7 @@ async def _chain(
             return ChainOutcome(looked_up, facts=facts, warnings=warnings)
         role = looked_up
         if role is not None:
-            facts["role_configuration"] = dict(role)
+            facts["role_configuration"] = interned(role)  # kept per tenant: shared strings
             if role.get("light_agent") is True:
                 verdict = Verdict(
                     Category.USER_DOWNGRADED,

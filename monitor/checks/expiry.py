@@ -11,6 +11,7 @@ https://developer.zendesk.com/documentation/api-basics/authentication/oauth-migr
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import UTC, datetime
 
@@ -32,8 +33,12 @@ def days_left(expires_at: float, now: float) -> int:
 
 def api_token_warning(now: float, soon_days: int = DEFAULT_EXPIRING_SOON_DAYS) -> Warning:
     """Every tenant on an API token gets this warning: the token has a date of death."""
-    expires_at = API_TOKEN_RETIREMENT.timestamp()
-    left = days_left(expires_at, now)
+    return _api_token_warning(days_left(API_TOKEN_RETIREMENT.timestamp(), now), soon_days)
+
+
+@functools.lru_cache(maxsize=16)
+def _api_token_warning(left: int, soon_days: int) -> Warning:
+    # One shared object a day rather than one per check: the daemon keeps every tenant's last.
     when = API_TOKEN_RETIREMENT.date().isoformat()
     if left <= soon_days:
         return Warning(

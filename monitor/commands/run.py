@@ -19,7 +19,7 @@ from monitor import __version__
 from monitor.checks.runner import Checker
 from monitor.config.load import load
 from monitor.config.model import Config
-from monitor.daemon import sharding
+from monitor.daemon import gc_policy, sharding
 from monitor.daemon.baselines import BaselineJudge, BaselineStore
 from monitor.daemon.reload import Reloader
 from monitor.daemon.scheduler import CheckScheduler
@@ -157,6 +157,7 @@ async def _serve(
     args: argparse.Namespace,
     announce: Callable[[str], None] | None,
 ) -> int:
+    gc_policy.tune()
     status = DaemonStatus()
     store = ResultStore()
     metrics = DaemonMetrics(store=store, status=status, version=__version__)

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from monitor.checks.interning import interned
 from monitor.daemon.baseline_facts import Facts
 
 FORMAT_VERSION = 1
@@ -202,7 +203,7 @@ def _read(path: Path, tenant: str) -> dict[str, Any]:
         raise BaselineError(path, f"has version {document.get('version')!r}, not {FORMAT_VERSION}")
     if document.get("tenant") != tenant:
         raise BaselineError(path, f"is the baseline of {document.get('tenant')!r}, not {tenant!r}")
-    facts: dict[str, Any] = document["facts"]
+    facts: dict[str, Any] = interned(document["facts"])
     return facts
 
 
@@ -222,7 +223,7 @@ def _sync_directory(directory: Path) -> None:
 
 def _plain(tenant: str, facts: Facts) -> dict[str, Any]:
     _check_name(tenant)
-    plain: dict[str, Any] = json.loads(json.dumps(dict(facts)))  # as the file reads back
+    plain: dict[str, Any] = interned(json.loads(json.dumps(dict(facts))))  # as read back
     return plain
 
 

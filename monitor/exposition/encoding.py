@@ -27,17 +27,23 @@ _SUPPORTED = ("counter", "gauge", "histogram")
 _LEGACY_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 _LEGACY_LABEL = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 _LABEL_NAMES: dict[str, str] = {}  # label names already checked: a handful, fixed by the code
+# `name="value"` texts of the labels added with `plus`: a category, a permission, a kind; the
+# same few hundred at most, each rendered again for every tenant otherwise.
+_PAIRS: dict[tuple[str, str], str] = {}
+_MAX_PAIRS = 4096
 
 
 class RenderedLabels(dict[str, str]):
     """Labels with their exposition text (`a="x",b="y"`, sorted by name, escaped) rendered once.
     Never mutate one: the text would no longer match."""
 
-    __slots__ = ("text",)
+    __slots__ = ("first", "last", "text")
 
     def __init__(self, labels: Mapping[str, str]) -> None:
         super().__init__(labels)
         self.text = _render(self)
+        self.first = min(self, default="")  # the smallest and largest label names
+        self.last = max(self, default="")
 
     def plus(self, key: str, value: str) -> RenderedLabels:
         """These labels and one more; the text is spliced, not rendered again, when the new
@@ -45,15 +51,17 @@ class RenderedLabels(dict[str, str]):
         labels = RenderedLabels.__new__(RenderedLabels)
         labels.update(self)
         labels[key] = value
-        pair = f'{_LABEL_NAMES.get(key) or _label_name(key)}="{_value(value)}"'
+        pair = _PAIRS.get((key, value)) or _pair(key, value)
+        first, last = self.first, self.last
         if not self:
-            labels.text = pair
-        elif key < min(self):
-            labels.text = f"{pair},{self.text}"
-        elif key > max(self):
-            labels.text = f"{self.text},{pair}"
+            labels.text, first, last = pair, key, key
+        elif key < first:
+            labels.text, first = f"{pair},{self.text}", key
+        elif key > last:
+            labels.text, last = f"{self.text},{pair}", key
         else:
             labels.text = _render(labels)
+        labels.first, labels.last = first, last
         return labels
 
 
@@ -81,14 +89,17 @@ def wants_openmetrics(accept: str | None) -> bool:
 
 def encode(families: Iterable[Metric], *, openmetrics: bool) -> bytes:
     """The exposition of `families` (as `registry.collect()` yields them)."""
-    out: list[str] = []
-    append = out.append
+    # One string per family: the lines of the largest (100,000 at 10,000 tenants) are freed as
+    # soon as it is joined, rather than all 150,000 living until the end.
+    chunks: list[str] = []
     numbers: dict[float, str] = {}  # most values repeat: 0, 1, intervals, bucket counts
     for metric in families:
         name = metric.name
         if metric.type not in _SUPPORTED or not _LEGACY_NAME.fullmatch(name):
             raise ValueError(f"cannot encode {metric.type} metric {name!r}")
         exposed = name + "_total" if metric.type == "counter" and not openmetrics else name
+        lines: list[str] = []
+        append = lines.append
         append(f"# HELP {exposed} {_help(metric.documentation, openmetrics)}\n")
         append(f"# TYPE {exposed} {metric.type}\n")
         if openmetrics and metric.unit:
@@ -106,9 +117,10 @@ def encode(families: Iterable[Metric], *, openmetrics: bool) -> bytes:
                 append(f"{sample[0]}{{{_render(labels)}}} {number}\n")
             else:
                 append(f"{sample[0]} {number}\n")
+        chunks.append("".join(lines))
     if openmetrics:
-        append("# EOF\n")
-    return "".join(out).encode()
+        chunks.append("# EOF\n")
+    return "".join(chunks).encode()
 
 
 def _render(labels: Mapping[str, str]) -> str:
@@ -118,6 +130,13 @@ def _render(labels: Mapping[str, str]) -> str:
             for key, text in sorted(labels.items())
         ]
     )
+
+
+def _pair(key: str, value: str) -> str:
+    pair = f'{_LABEL_NAMES.get(key) or _label_name(key)}="{_value(value)}"'
+    if len(_PAIRS) < _MAX_PAIRS:
+        _PAIRS[(key, value)] = pair
+    return pair
 
 
 def _label_name(key: str) -> str:

@@ -1,8 +1,10 @@
 """The daemon's HTTP endpoints (aiohttp.web): /metrics, /healthz, /readyz, /status, reload.
 
 Reads happen on the event loop (the store is not thread-safe), and are cheap: one snapshot.
-Encoding a large answer (Prometheus text, JSON, gzip) runs in a worker thread, so a scrape of
-10,000 tenants does not stall the scheduler on the same loop.
+Encoding a large answer (Prometheus text, JSON, gzip) runs in the endpoints' one worker thread,
+so a scrape of 10,000 tenants does not stall the scheduler on the same loop, and scrapes that
+come together (two Prometheus replicas, a person with curl) take turns rather than each holding
+its own tens of megabytes at once.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import errno
 import html
 import json
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -70,6 +73,11 @@ def build_app(
     app.router.add_get("/readyz", endpoints.readyz)
     app.router.add_get("/status", endpoints.status)
     app.router.add_post("/-/reload", endpoints.reload)
+
+    async def stop_renderer(app: web.Application) -> None:
+        endpoints.renderer.shutdown(wait=False)
+
+    app.on_cleanup.append(stop_renderer)
     return app
 
 
@@ -88,12 +96,13 @@ class _Endpoints:
         self._reload = reload
         self._reload_lock = asyncio.Lock()  # one reload at a time
         self._version = version
+        self.renderer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="render")
 
     async def metrics(self, request: web.Request) -> web.Response:
         frame = self._metrics.capture()
         gzipped = accepts_gzip(request.headers.get("Accept-Encoding"))
-        body, content_type = await asyncio.to_thread(
-            self._render_metrics, frame, request.headers.get("Accept"), gzipped
+        body, content_type = await asyncio.get_running_loop().run_in_executor(
+            self.renderer, self._render_metrics, frame, request.headers.get("Accept"), gzipped
         )
         return _encoded(body, content_type, gzipped)
 
@@ -130,7 +139,9 @@ class _Endpoints:
                 {"error": f"unknown tenant: {only}"}, status=404, headers=_NO_STORE
             )
         gzipped = accepts_gzip(request.headers.get("Accept-Encoding"))
-        body = await asyncio.to_thread(self._render_status, views, only, gzipped)
+        body = await asyncio.get_running_loop().run_in_executor(
+            self.renderer, self._render_status, views, only, gzipped
+        )
         return _encoded(body, "application/json; charset=utf-8", gzipped)
 
     def _render_status(self, views: list[TenantView], only: str | None, gzipped: bool) -> bytes:

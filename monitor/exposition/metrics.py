@@ -10,6 +10,7 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry, Histogram, disable_created_metrics
 
 from monitor import __version__
+from monitor.daemon import gc_policy
 from monitor.daemon.status import DaemonStatus
 from monitor.daemon.store import ResultStore
 from monitor.exposition.collector import DURATION, DURATION_HELP, Frame, FrameCollector, pinned
@@ -57,7 +58,8 @@ class DaemonMetrics:
         the store and status now."""
         openmetrics = wants_openmetrics(accept_header)
         content_type = OPENMETRICS_TYPE if openmetrics else TEXT_TYPE
-        if frame is None:
-            return encode(self.registry.collect(), openmetrics=openmetrics), content_type
-        with pinned(frame):
-            return encode(self.registry.collect(), openmetrics=openmetrics), content_type
+        with gc_policy.paused():  # every sample lives until the end: nothing to collect
+            if frame is None:
+                return encode(self.registry.collect(), openmetrics=openmetrics), content_type
+            with pinned(frame):
+                return encode(self.registry.collect(), openmetrics=openmetrics), content_type

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import codecs
+import functools
 import socket
 import ssl
 from collections.abc import Mapping
@@ -162,12 +164,28 @@ def _answer_from(response: httpx.Response) -> ApiResponse:
         if name in _KEPT_HEADERS and name not in headers:
             headers[name] = raw_value.decode("latin-1")
     body = response.content[:MAX_BODY_BYTES]
+    content_type = headers.get("content-type", "")
     return ApiResponse(
         status=response.status_code,
-        content_type=headers.get("content-type", ""),
-        text=body.decode(response.encoding or "utf-8", errors="replace"),
+        content_type=content_type,
+        text=body.decode(charset_of(content_type), errors="replace"),
         headers=headers,
     )
+
+
+@functools.lru_cache(maxsize=64)
+def charset_of(content_type: str) -> str:
+    """The body's encoding as httpx would pick it: the content type's known `charset`, else
+    UTF-8. (httpx's own lookup decodes every response header again: 2% of the daemon's CPU.)"""
+    for parameter in content_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip("'\"")
+            try:
+                return codecs.lookup(charset).name
+            except LookupError:
+                break
+    return "utf-8"
 
 
 # httpx's errors, and aiohttp's that its transport does not map (a malformed status line, an

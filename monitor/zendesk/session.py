@@ -159,6 +159,9 @@ def shared_http_client(
             limit=0,  # the scheduler's concurrency limit is the limit
             keepalive_timeout=KEEPALIVE_SECONDS,
             resolver=resolver,
+            # Its cache would keep an entry for every tenant's host for good (entries go only
+            # when looked up again), and a host is looked up once per check, minutes apart.
+            use_dns_cache=False,
         ),
         # HTTPS_PROXY / HTTP_PROXY / NO_PROXY, as every CLI tool reads them. aiohttp looks them
         # (and ~/.netrc) up again on every request, in a thread: about 1 ms of CPU each

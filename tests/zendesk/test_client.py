@@ -14,7 +14,12 @@ import pytest
 import trustme
 
 from monitor.config.secrets import Secret
-from monitor.zendesk.client import ZendeskClient, basic_token_authorization, http_client
+from monitor.zendesk.client import (
+    ZendeskClient,
+    basic_token_authorization,
+    charset_of,
+    http_client,
+)
 from monitor.zendesk.response import ApiResponse, FailureKind, TransportFailure
 from monitor.zendesk.session import ClientFactory, shared_http_client
 from monitor.zendesk.tls import shared_ssl_context
@@ -268,3 +273,29 @@ async def test_no_proxy_bypasses_the_proxy(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_one_tls_context_for_every_client() -> None:
     assert ClientFactory()._ssl_context is ClientFactory()._ssl_context
+
+
+@pytest.mark.parametrize(
+    ("content_type", "charset"),
+    [
+        ("application/json", "utf-8"),
+        ("application/json; charset=utf-8", "utf-8"),
+        ('text/html; Charset="ISO-8859-1"', "iso8859-1"),
+        ("text/plain; charset=latin-1; format=flowed", "iso8859-1"),
+        ("text/plain; charset=no-such-encoding", "utf-8"),
+        ("", "utf-8"),
+    ],
+)
+def test_the_body_is_decoded_with_the_content_types_known_charset(
+    content_type: str, charset: str
+) -> None:
+    assert charset_of(content_type) == charset
+
+
+async def test_a_latin_1_body_is_decoded_as_latin_1() -> None:
+    headers = {"Content-Type": "text/plain; charset=iso-8859-1"}
+    body = "Zürich".encode("latin-1")
+    async with serve(answering(Seen(), "500 Oops", headers, body)) as port, client(port) as c:
+        answer = await c.get("/api/v2/users/me")
+    assert isinstance(answer, ApiResponse)
+    assert answer.text == "Zürich"
