@@ -27,23 +27,17 @@ _SUPPORTED = ("counter", "gauge", "histogram")
 _LEGACY_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 _LEGACY_LABEL = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 _LABEL_NAMES: dict[str, str] = {}  # label names already checked: a handful, fixed by the code
-# `name="value"` texts of the labels added with `plus`: a category, a permission, a kind; the
-# same few hundred at most, each rendered again for every tenant otherwise.
-_PAIRS: dict[tuple[str, str], str] = {}
-_MAX_PAIRS = 4096
 
 
 class RenderedLabels(dict[str, str]):
     """Labels with their exposition text (`a="x",b="y"`, sorted by name, escaped) rendered once.
     Never mutate one: the text would no longer match."""
 
-    __slots__ = ("first", "last", "text")
+    __slots__ = ("text",)
 
     def __init__(self, labels: Mapping[str, str]) -> None:
         super().__init__(labels)
         self.text = _render(self)
-        self.first = min(self, default="")  # the smallest and largest label names
-        self.last = max(self, default="")
 
     def plus(self, key: str, value: str) -> RenderedLabels:
         """These labels and one more; the text is spliced, not rendered again, when the new
@@ -51,17 +45,15 @@ class RenderedLabels(dict[str, str]):
         labels = RenderedLabels.__new__(RenderedLabels)
         labels.update(self)
         labels[key] = value
-        pair = _PAIRS.get((key, value)) or _pair(key, value)
-        first, last = self.first, self.last
+        pair = f'{_LABEL_NAMES.get(key) or _label_name(key)}="{_value(value)}"'
         if not self:
-            labels.text, first, last = pair, key, key
-        elif key < first:
-            labels.text, first = f"{pair},{self.text}", key
-        elif key > last:
-            labels.text, last = f"{self.text},{pair}", key
+            labels.text = pair
+        elif key < min(self):
+            labels.text = f"{pair},{self.text}"
+        elif key > max(self):
+            labels.text = f"{self.text},{pair}"
         else:
             labels.text = _render(labels)
-        labels.first, labels.last = first, last
         return labels
 
 
@@ -130,13 +122,6 @@ def _render(labels: Mapping[str, str]) -> str:
             for key, text in sorted(labels.items())
         ]
     )
-
-
-def _pair(key: str, value: str) -> str:
-    pair = f'{_LABEL_NAMES.get(key) or _label_name(key)}="{_value(value)}"'
-    if len(_PAIRS) < _MAX_PAIRS:
-        _PAIRS[(key, value)] = pair
-    return pair
 
 
 def _label_name(key: str) -> str:
