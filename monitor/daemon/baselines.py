@@ -91,11 +91,10 @@ class BaselineJudge:
         current = fingerprint(facts)
         repeated = seen is not None and seen.fingerprint == current
         changes = None if repeated else self._changes(tenant, baseline, facts)
+        self._seen[tenant] = _Seen(current, None, None)  # not compared with a baseline (yet)
         if not result.healthy:
-            self._seen[tenant] = _Seen(current, None, None)
             return Judgement(result, changes)
         if baseline is None:
-            self._seen[tenant] = _Seen(current, None, None)
             try:
                 await self.store.save(tenant, facts)
             except BaselineError as exc:
