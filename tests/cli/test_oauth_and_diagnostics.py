@@ -11,6 +11,7 @@ import pytest
 
 from monitor.checks.runner import Checker
 from monitor.config.load import load
+from monitor.config.model import TenantConfig
 from monitor.simulator import SimulatorThread, parse_scenario
 from monitor.zendesk.session import ClientFactory
 from tests.canary import (
@@ -134,6 +135,13 @@ def admin_token() -> Iterator[None]:
         yield
 
 
+CLIENT_CREDENTIALS = {
+    "type": "oauth_client_credentials",
+    "client_id": "monitor",
+    "client_secret_env": SECRET_CANARY_ENV,
+}
+
+
 def entry(sim: SimulatorThread, name: str, auth: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {"name": name, "subdomain": name, "base_url": sim.base_url(name), "auth": auth, **extra}
 
@@ -142,11 +150,6 @@ def configuration(sim: SimulatorThread, tmp: Path) -> list[dict[str, Any]]:
     token_file = tmp / "bearer.json"
     token_file.write_text(json.dumps({"access_token": OAUTH_CANARY, "expires_at": PAST}))
     oauth = {"type": "oauth_token", "token_env": OAUTH_CANARY_ENV}
-    client = {
-        "type": "oauth_client_credentials",
-        "client_id": "monitor",
-        "client_secret_env": SECRET_CANARY_ENV,
-    }
     diagnostics = {"auth": ADMIN_AUTH}
     return [
         entry(sim, "bearer-ok", oauth | {"email": "fusion@acme.example"}),
@@ -155,8 +158,8 @@ def configuration(sim: SimulatorThread, tmp: Path) -> list[dict[str, Any]]:
         entry(sim, "bearer-no-scope", oauth),
         entry(sim, "bearer-no-scope-legacy", oauth),
         entry(sim, "bearer-users-only", oauth),
-        entry(sim, "client-ok", client),
-        entry(sim, "client-bad-secret", client),
+        entry(sim, "client-ok", CLIENT_CREDENTIALS),
+        entry(sim, "client-bad-secret", CLIENT_CREDENTIALS),
         entry(sim, "access-off", API_TOKEN, diagnostics={"auth": ADMIN_OAUTH_AUTH}),
         *(
             entry(sim, name, API_TOKEN, diagnostics=diagnostics)
@@ -259,17 +262,18 @@ def test_only_the_grant_is_not_a_get(checked: dict[str, Any], sim: SimulatorThre
     assert methods == {("POST", "/oauth/tokens")}
 
 
+def client_ok(sim: SimulatorThread, tmp_path: Path) -> TenantConfig:
+    """The `client-ok` tenant on the client-credentials grant, loaded from a config file."""
+    config = write_config(tmp_path / "c.yaml", [entry(sim, "client-ok", CLIENT_CREDENTIALS)])
+    loaded = load(str(config)).config
+    assert loaded is not None
+    return loaded.tenants[0]
+
+
 async def test_client_credentials_token_is_cached_and_renewed(
     sim: SimulatorThread, tmp_path: Path
 ) -> None:
-    client = {
-        "type": "oauth_client_credentials",
-        "client_id": "monitor",
-        "client_secret_env": SECRET_CANARY_ENV,
-    }
-    config = write_config(tmp_path / "c.yaml", [entry(sim, "client-ok", client)])
-    loaded = load(str(config)).config
-    assert loaded is not None
+    tenant = client_ok(sim, tmp_path)
     now = [1_800_000_000.0]
     factory = ClientFactory(clock=lambda: now[0])
     checker = Checker(factory, authorization=factory.authorize)
@@ -277,7 +281,7 @@ async def test_client_credentials_token_is_cached_and_renewed(
     try:
         for at in (0.0, 3000.0, 7200.0):  # 50 minutes on, then past the token's 7200 s
             now[0] = 1_800_000_000.0 + at
-            categories.append((await checker.check(loaded.tenants[0])).category.value)
+            categories.append((await checker.check(tenant)).category.value)
     finally:
         await factory.aclose()
     assert categories == ["ok", "ok", "ok"]
@@ -286,23 +290,16 @@ async def test_client_credentials_token_is_cached_and_renewed(
 
 
 async def test_a_rejected_grant_token_is_not_reused(sim: SimulatorThread, tmp_path: Path) -> None:
-    client = {
-        "type": "oauth_client_credentials",
-        "client_id": "monitor",
-        "client_secret_env": SECRET_CANARY_ENV,
-    }
-    config = write_config(tmp_path / "c.yaml", [entry(sim, "client-ok", client)])
-    loaded = load(str(config)).config
-    assert loaded is not None
+    tenant = client_ok(sim, tmp_path)
     factory = ClientFactory()
     checker = Checker(factory, authorization=factory.authorize, on_rejected=factory.forget_token)
     try:
-        assert (await checker.check(loaded.tenants[0])).category.value == "ok"
+        assert (await checker.check(tenant)).category.value == "ok"
         # The customer revokes the token the monitor holds, long before it expires.
         for token in sim.state["client-ok"].oauth_tokens:
             token.revoked = True
-        assert (await checker.check(loaded.tenants[0])).category.value == "auth_failed"
-        assert (await checker.check(loaded.tenants[0])).category.value == "ok"
+        assert (await checker.check(tenant)).category.value == "auth_failed"
+        assert (await checker.check(tenant)).category.value == "ok"
     finally:
         await factory.aclose()
     assert factory.grants.grants == 2
