@@ -237,32 +237,38 @@ TENANT_KEYS = frozenset(_TENANT_SCALARS) | frozenset(_TENANT_LISTS)
 def _token(r: Reader, raw: Any, location: str, index: int) -> Token | None:
     if isinstance(raw, str):  # shorthand: a bare token value
         raw = {"token": raw}
+    values = _numbered(r, raw, location, index, keys=_TOKEN_KEYS, required={"token"})
+    return None if values is None else Token(**values)
+
+
+def _numbered(
+    r: Reader,
+    raw: Any,
+    location: str,
+    index: int,
+    *,
+    keys: dict[str, v.Check],
+    required: set[str],
+) -> dict[str, Any] | None:
+    """The entry's fields, its `id` defaulting to its place in the list (1, 2, ...)."""
     mapping = r.mapping(raw, location)
-    values = None if mapping is None else r.fields(mapping, location, _TOKEN_KEYS, {"token"})
-    if values is None:
-        return None
-    values.setdefault("id", index + 1)
-    return Token(**values)
+    values = None if mapping is None else r.fields(mapping, location, keys, required)
+    if values is not None:
+        values.setdefault("id", index + 1)
+    return values
 
 
 def _oauth_token(r: Reader, raw: Any, location: str, index: int) -> OAuthToken | None:
-    mapping = r.mapping(raw, location)
-    required = {"token", "user_id"}
-    values = None if mapping is None else r.fields(mapping, location, _OAUTH_TOKEN_KEYS, required)
-    if values is None:
-        return None
-    values.setdefault("id", index + 1)
-    return OAuthToken(**values)
+    values = _numbered(
+        r, raw, location, index, keys=_OAUTH_TOKEN_KEYS, required={"token", "user_id"}
+    )
+    return None if values is None else OAuthToken(**values)
 
 
 def _oauth_client(r: Reader, raw: Any, location: str, index: int) -> OAuthClient | None:
-    mapping = r.mapping(raw, location)
     required = {"client_id", "secret", "user_id"}
-    values = None if mapping is None else r.fields(mapping, location, _OAUTH_CLIENT_KEYS, required)
-    if values is None:
-        return None
-    values.setdefault("id", index + 1)
-    return OAuthClient(**values)
+    values = _numbered(r, raw, location, index, keys=_OAUTH_CLIENT_KEYS, required=required)
+    return None if values is None else OAuthClient(**values)
 
 
 def _role(r: Reader, raw: Any, location: str) -> CustomRole | None:
@@ -323,13 +329,10 @@ def _group(r: Reader, raw: Any, location: str) -> Group | None:
 
 
 def _membership(r: Reader, raw: Any, location: str, index: int) -> Membership | None:
-    mapping = r.mapping(raw, location)
-    required = {"user_id", "group_id"}
-    values = None if mapping is None else r.fields(mapping, location, _MEMBERSHIP_KEYS, required)
-    if values is None:
-        return None
-    values.setdefault("id", index + 1)
-    return Membership(**values)
+    values = _numbered(
+        r, raw, location, index, keys=_MEMBERSHIP_KEYS, required={"user_id", "group_id"}
+    )
+    return None if values is None else Membership(**values)
 
 
 def _fault(r: Reader, raw: Any, location: str) -> Fault | None:
