@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import gc
 import socket
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+import httpx
 import pytest
 import trustme
+from aiohttp import ClientResponse
 
 from monitor.config.secrets import Secret
 from monitor.zendesk.client import (
@@ -100,6 +103,26 @@ async def test_cookies_set_by_an_answer_never_go_back() -> None:
         await c.get("/api/v2/custom_roles")
     assert len(seen.requests) == 2
     assert all(b"cookie" not in request.lower() for request in seen.requests)
+
+
+async def test_an_answer_leaves_no_response_for_the_garbage_collector() -> None:
+    """Read answers are freed as soon as they are dropped: no reference cycle keeps an
+    httpx.Response (or aiohttp's beneath it) alive until a collection."""
+    seen = Seen()
+    json_headers = {"Content-Type": "application/json"}
+    was_enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        async with serve(answering(seen, "200 OK", json_headers, b"{}")) as port, client(port) as c:
+            answer = await c.get("/api/v2/users/me")
+            alive = [o for o in gc.get_objects() if isinstance(o, httpx.Response | ClientResponse)]
+    finally:
+        if was_enabled:
+            gc.enable()
+    assert isinstance(answer, ApiResponse)
+    assert answer.status == 200
+    assert alive == []
 
 
 async def test_the_client_refuses_cookies_given_to_it() -> None:
