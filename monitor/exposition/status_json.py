@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from monitor.checks.result import Permission
+from monitor.checks.categories import Category
+from monitor.checks.result import CheckResult, Permission
 from monitor.daemon.status import DaemonStatus
 from monitor.daemon.store import TenantView
 
@@ -24,18 +25,15 @@ def rfc3339(timestamp: float | None) -> str | None:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+# The fields every result prints (its optional ones left out), taken from a result itself so
+# that an entry before the first check always has the same fields as one after it.
+_RESULT_FIELDS = tuple(CheckResult("", Category.OK, "", "").to_json())
+
+
 def _unchecked(name: str) -> dict[str, Any]:
-    return {
-        "tenant": name,
-        "healthy": None,
-        "category": None,
-        "detail": None,
-        "hint": None,
-        "permissions": {p.value: None for p in Permission},
-        "warnings": [],
-        "request_id": None,
-        "duration_seconds": None,
-    }
+    doc: dict[str, Any] = dict.fromkeys(_RESULT_FIELDS)
+    doc.update(tenant=name, permissions={p.value: None for p in Permission}, warnings=[])
+    return doc
 
 
 def tenant_document(view: TenantView) -> dict[str, Any]:

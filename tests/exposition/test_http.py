@@ -141,6 +141,7 @@ async def test_status_before_the_first_check(served: Served) -> None:
     (waiting,) = (await served.client.get("/status", params={"tenant": "waiting"})).json()[
         "tenants"
     ]
+    assert set(waiting) == RESULT_FIELDS | DAEMON_FIELDS
     assert waiting == {
         "tenant": "waiting",
         "healthy": None,
