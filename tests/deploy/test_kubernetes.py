@@ -268,7 +268,7 @@ def test_resources_are_sized_for_ten_thousand_tenants(
     variant: str, manifests: dict[str, Manifest]
 ) -> None:
     resources = container_of(workload_of(variant, manifests))["resources"]
-    assert resources["requests"] == {"cpu": "500m", "memory": "512Mi"}
+    assert resources["requests"] == {"cpu": "1", "memory": "512Mi"}
     assert resources["limits"] == {"memory": "1Gi"}  # no CPU limit: throttling trips /healthz
 
 
