@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import base64
 import codecs
+import contextlib
 import functools
 import socket
 import ssl
-from collections.abc import Mapping
+from collections.abc import AsyncGenerator, Mapping
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import Self, TypeVar, cast
 
 import aiohttp
 import httpx
@@ -134,13 +135,10 @@ class ZendeskClient:
         self.request_count += 1
         url = self._base_url + path
         headers = {"Authorization": self._authorization.reveal()}
-        try:
-            response = await self._client.get(
-                url, params=params, headers=headers, timeout=self._timeout
-            )
-        except _TRANSPORT_ERRORS as exc:
-            return _failure_from(exc)
-        return _answer_from(response)
+        request = self._client.build_request(
+            "GET", url, params=params, headers=headers, timeout=self._timeout
+        )
+        return await _exchange(self._client, request)
 
 
 async def post_form(
@@ -148,15 +146,43 @@ async def post_form(
 ) -> Answer:
     """The OAuth token grant, the one request that is not a GET. The form carries a secret:
     nothing here logs or quotes it, and redirects are answers as for every request."""
+    return await _exchange(http, http.build_request("POST", url, data=form, timeout=timeout))
+
+
+async def _exchange(http: httpx.AsyncClient, request: httpx.Request) -> Answer:
     try:
-        response = await http.post(url, data=form, timeout=timeout)
+        response = await http.send(request, stream=True)
+        try:
+            body = await _read_capped(response)
+        finally:
+            await response.aclose()
     except _TRANSPORT_ERRORS as exc:
         return _failure_from(exc)
-    return _answer_from(response)
+    return _answer_from(response, body)
 
 
-def _answer_from(response: httpx.Response) -> ApiResponse:
-    """The answer the classifiers read, from a response read whole (and closed) by the client."""
+async def _read_capped(response: httpx.Response) -> bytes:
+    """The decoded body up to MAX_BODY_BYTES. The rest is never read, nor decompressed: a huge
+    answer or a compression bomb (from a proxy, a wrong base_url) costs at most one chunk's
+    worth beyond the limit."""
+    limit = MAX_BODY_BYTES
+    chunks: list[bytes] = []
+    size = 0
+    # httpx types aiter_bytes as an iterator; it is an async generator, closed here at once
+    # rather than by the loop's finalizer some time after an early break.
+    generator = cast(AsyncGenerator[bytes, None], response.aiter_bytes())
+    async with contextlib.aclosing(generator) as decoded:
+        async for chunk in decoded:
+            chunks.append(chunk)
+            size += len(chunk)
+            if size >= limit:
+                break
+    body = b"".join(chunks)
+    return body[:limit] if size > limit else body
+
+
+def _answer_from(response: httpx.Response, body: bytes) -> ApiResponse:
+    """The answer the classifiers read, from a closed response and the body read from it."""
     # httpx's client wraps the stream of every response in one that points back at the
     # response: a reference cycle holding the response, its headers and the aiohttp objects
     # beneath (about 120 objects a check) until the garbage collector finds them, which cost
@@ -169,7 +195,6 @@ def _answer_from(response: httpx.Response) -> ApiResponse:
         name = raw_name.decode("latin-1").lower()
         if name in _KEPT_HEADERS and name not in headers:
             headers[name] = raw_value.decode("latin-1")
-    body = response.content[:MAX_BODY_BYTES]
     content_type = headers.get("content-type", "")
     return ApiResponse(
         status=response.status_code,

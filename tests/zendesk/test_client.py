@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import base64
 import gc
+import gzip
 import socket
 import ssl
+import tracemalloc
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -17,6 +19,7 @@ import trustme
 from aiohttp import ClientResponse
 
 from monitor.config.secrets import Secret
+from monitor.zendesk import client as client_module
 from monitor.zendesk.client import (
     ZendeskClient,
     basic_token_authorization,
@@ -322,3 +325,56 @@ async def test_a_latin_1_body_is_decoded_as_latin_1() -> None:
         answer = await c.get("/api/v2/users/me")
     assert isinstance(answer, ApiResponse)
     assert answer.text == "Zürich"
+
+
+def streaming(headers: dict[str, str], body: bytes) -> Handler:
+    """Answers with `body` in 64 KiB writes; a client that stops reading and closes is fine."""
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        lines = ["HTTP/1.1 200 OK", f"Content-Length: {len(body)}", "Connection: close"]
+        lines += [f"{k}: {v}" for k, v in headers.items()]
+        try:
+            writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
+            for start in range(0, len(body), 65536):
+                writer.write(body[start : start + 65536])
+                await writer.drain()
+        except ConnectionError:
+            pass  # the client had read enough and closed
+        finally:
+            writer.close()
+
+    return handle
+
+
+async def test_a_huge_body_is_read_only_up_to_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A body far over the limit (a proxy's page, a wrong base_url) is cut while it streams in:
+    the client never holds the rest."""
+    monkeypatch.setattr(client_module, "MAX_BODY_BYTES", 1024)
+    body = b"x" * (8 * 1024 * 1024)
+    json_headers = {"Content-Type": "application/json"}
+    async with serve(streaming(json_headers, body)) as port, client(port) as c:
+        tracemalloc.start()
+        try:
+            answer = await c.get("/api/v2/users/me")
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert isinstance(answer, ApiResponse)
+    assert answer.text == "x" * 1024
+    assert peak < 2 * 1024 * 1024  # a whole read holds the 8 MiB body at least once
+
+
+async def test_a_compressed_body_is_cut_after_decoding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The limit counts decoded bytes: a small gzip body that expands far past it (a
+    compression bomb) stops at the limit, decoded correctly up to there."""
+    monkeypatch.setattr(client_module, "MAX_BODY_BYTES", 1000)
+    text = '{"user": {"name": "' + "ü" * 2_000_000 + '"}}'
+    headers = {"Content-Type": "application/json; charset=utf-8", "Content-Encoding": "gzip"}
+    async with (
+        serve(streaming(headers, gzip.compress(text.encode()))) as port,
+        client(port) as c,
+    ):
+        answer = await c.get("/api/v2/users/me")
+    assert isinstance(answer, ApiResponse)
+    assert answer.text == text.encode()[:1000].decode("utf-8", errors="replace")
