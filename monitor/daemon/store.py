@@ -54,8 +54,17 @@ class _Tenant:
     consecutive_failures: int = 0
     permissions: dict[Permission, bool] = field(default_factory=dict)
     rate_limit: RateLimit = field(default_factory=RateLimit)
+    # The view of this state, until it changes: readers get the same object for a tenant that
+    # did not change (a /metrics render reuses what it built from it), and a snapshot of
+    # 10,000 tenants builds only the views of those checked since the last one.
+    cached_view: TenantView | None = None
 
     def view(self) -> TenantView:
+        if self.cached_view is None:
+            self.cached_view = self._new_view()
+        return self.cached_view
+
+    def _new_view(self) -> TenantView:
         return TenantView(
             name=self.name,
             interval_seconds=self.interval_seconds,
@@ -87,8 +96,9 @@ class ResultStore:
             if tenant is None:
                 self._tenants[name] = _Tenant(name, interval)
                 self._waiting += 1
-            else:
+            elif tenant.interval_seconds != interval:
                 tenant.interval_seconds = interval
+                tenant.cached_view = None
 
     def forget(self, name: str) -> None:
         """Drops a tenant's history (its config changed: it starts again from no result)."""
@@ -105,6 +115,7 @@ class ResultStore:
             return None
         now = self._clock()
         self._waiting -= tenant.result is None
+        tenant.cached_view = None
         tenant.result = result
         tenant.last_check_at = now
         tenant.checks_total += 1

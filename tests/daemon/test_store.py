@@ -139,3 +139,27 @@ def test_snapshot_is_detached_from_later_records() -> None:
     s.record(result("a", Category.OK))
     assert before[0].failures_total == {Category.AUTH_FAILED: 1}
     assert before[0].checks_total == 1
+
+
+def test_a_view_is_the_same_object_until_its_tenant_changes() -> None:
+    s = store("a", "b")
+    s.record(result("a", Category.OK))
+    first = s.snapshot()
+    assert [x is y for x, y in zip(first, s.snapshot(), strict=True)] == [True, True]
+    s.record(result("a", Category.AUTH_FAILED))
+    checked = s.get("a")
+    assert checked is not first[0]
+    assert checked is not None
+    assert (checked.checks_total, checked.credential_healthy) == (2, False)
+    assert s.get("b") is first[1]
+    s.configure({"a": 60.0, "b": 60.0})  # the same intervals: nothing changed
+    assert s.get("a") is checked
+    s.configure({"a": 60.0, "b": 300.0})
+    moved = s.get("b")
+    assert moved is not first[1]
+    assert moved is not None
+    assert moved.interval_seconds == 300.0
+    s.forget("a")
+    forgotten = s.get("a")
+    assert forgotten is not None
+    assert forgotten.result is None
